@@ -1,0 +1,2 @@
+//! The `kldiv` binary.
+fn main() {}

@@ -1,0 +1,165 @@
+//! Error types of the core library.
+//!
+//! Invalid input is an error, never a panic and never a silent fix. Every variant names
+//! *where* the problem is (which argument, which index, which row) and *what* was found.
+//! Infinity is not an error: `KL(p‖q) = +∞` when `p` has mass where `q` has none is a value
+//! (see [`crate::discrete::Support`]).
+
+use std::fmt;
+
+/// Which input of a two-argument measure an error refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Arg {
+    /// The reference ("true") distribution `p`, the first argument.
+    P,
+    /// The approximating distribution `q`, the second argument.
+    Q,
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Arg::P => "p",
+            Arg::Q => "q",
+        })
+    }
+}
+
+/// Everything that can go wrong in `kldiv`.
+///
+/// The enum is `#[non_exhaustive]`: later modules add variants without breaking callers.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input has no entries.
+    #[error("{arg} is empty")]
+    Empty {
+        /// The offending input.
+        arg: Arg,
+    },
+    /// `p` and `q` have different numbers of outcomes.
+    #[error("p has {p_len} outcomes but q has {q_len}")]
+    LengthMismatch {
+        /// Number of entries of `p`.
+        p_len: usize,
+        /// Number of entries of `q`.
+        q_len: usize,
+    },
+    /// An entry is NaN or ±∞.
+    #[error("{arg}[{index}] = {value} is not a finite number")]
+    NotFinite {
+        /// The offending input.
+        arg: Arg,
+        /// Zero-based index of the entry.
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// An entry is negative.
+    #[error("{arg}[{index}] = {value} is negative")]
+    Negative {
+        /// The offending input.
+        arg: Arg,
+        /// Zero-based index of the entry.
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// The entries do not sum to one within the tolerance of [`crate::discrete::Normalize::Check`].
+    #[error(
+        "{arg} sums to {sum} (|sum - 1| = {deviation:e} > tolerance {tol:e}); \
+         pass Normalize::Renormalize (CLI: --normalize renormalize) if it holds weights or counts"
+    )]
+    NotNormalized {
+        /// The offending input.
+        arg: Arg,
+        /// The sum found.
+        sum: f64,
+        /// `|sum − 1|`.
+        deviation: f64,
+        /// The tolerance in force.
+        tol: f64,
+    },
+    /// Renormalisation was asked for but every entry is zero.
+    #[error("{arg} has total mass 0 and cannot be renormalized")]
+    ZeroMass {
+        /// The offending input.
+        arg: Arg,
+    },
+    /// `p` has mass where `q` has none, under [`crate::discrete::Support::Error`].
+    #[error(
+        "p[{index}] = {p_value} > 0 where q[{index}] = 0 (first of {count} such outcomes; \
+         p-mass outside supp(q) = {mass_outside})"
+    )]
+    SupportMismatch {
+        /// First index with `p > 0` and `q = 0`.
+        index: usize,
+        /// `p` at that index (after normalisation and smoothing).
+        p_value: f64,
+        /// Number of outcomes with `p > 0` and `q = 0`.
+        count: usize,
+        /// Total `p`-mass on those outcomes.
+        mass_outside: f64,
+    },
+    /// A logarithm base that is not a finite number `> 0` and `!= 1`.
+    #[error("invalid logarithm base {base}: it must be finite, > 0 and != 1")]
+    InvalidBase {
+        /// The base given.
+        base: f64,
+    },
+    /// An invalid parameter of an option or of a distribution.
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// Name of the parameter (`"alpha"`, `"epsilon"`, `"tol"`, `"sigma"`, ...).
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What the parameter must satisfy.
+        reason: &'static str,
+    },
+    /// A flat buffer cannot be viewed as a matrix of the given shape.
+    #[error("{arg}: a buffer of {len} entries is not a matrix with {cols} columns")]
+    Shape {
+        /// The offending input.
+        arg: Arg,
+        /// Length of the buffer.
+        len: usize,
+        /// Requested number of columns.
+        cols: usize,
+    },
+    /// Row batches with different numbers of rows where they must agree.
+    #[error("p has {p_rows} rows but q has {q_rows}")]
+    RowCountMismatch {
+        /// Rows of `p`.
+        p_rows: usize,
+        /// Rows of `q`.
+        q_rows: usize,
+    },
+    /// An error inside one row of a batch.
+    #[error("row {row}: {source}")]
+    InRow {
+        /// Zero-based row index (of `p` unless the error names `q`).
+        row: usize,
+        /// The error in that row.
+        source: Box<Error>,
+    },
+    /// A measure that needs `q` was evaluated without it.
+    #[error("the measure {measure} needs a second distribution q")]
+    MissingQ {
+        /// Name of the measure.
+        measure: &'static str,
+    },
+}
+
+impl Error {
+    /// Wraps `self` as an error of row `row` of a batch.
+    pub fn in_row(self, row: usize) -> Error {
+        Error::InRow {
+            row,
+            source: Box::new(self),
+        }
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
