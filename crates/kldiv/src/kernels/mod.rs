@@ -15,7 +15,7 @@
 //! selected at run time, for AVX2+FMA); [`reference`] holds the plain scalar loops they are
 //! tested against.
 
-mod dispatch;
+pub(crate) mod dispatch;
 mod exp;
 mod lanes;
 mod ln;
@@ -104,7 +104,7 @@ impl Partial {
         self.mass.add(pv);
     }
 
-    fn merge(mut self, o: Partial) -> Partial {
+    pub(crate) fn merge(mut self, o: Partial) -> Partial {
         self.main.merge(o.main);
         self.side.merge(o.side);
         self.mass.merge(o.mass);
@@ -115,7 +115,7 @@ impl Partial {
         self
     }
 
-    fn finish(self) -> SupportedSum {
+    pub(crate) fn finish(self) -> SupportedSum {
         SupportedSum {
             finite: self.main.total() + self.side.total(),
             unsupported: self.unsupported,
@@ -131,13 +131,23 @@ fn blocks<F>(n: usize, f: F) -> Partial
 where
     F: Fn(usize, usize) -> Partial + Sync,
 {
+    fold_blocks(Partial::default(), n, f)
+}
+
+/// Reduces `n` entries block by block with `f(start, end)` and folds the block results, in
+/// order, into `acc`. A stream that feeds chunks whose lengths are multiples of [`BLOCK`]
+/// therefore performs exactly the operations of one call over the whole input.
+pub(crate) fn fold_blocks<F>(acc: Partial, n: usize, f: F) -> Partial
+where
+    F: Fn(usize, usize) -> Partial + Sync,
+{
     let nb = n.div_ceil(BLOCK);
     let run = |b: usize| f(b * BLOCK, ((b + 1) * BLOCK).min(n));
     if n >= PARALLEL_MIN {
         let parts: Vec<Partial> = (0..nb).into_par_iter().map(run).collect();
-        parts.into_iter().fold(Partial::default(), Partial::merge)
+        parts.into_iter().fold(acc, Partial::merge)
     } else {
-        (0..nb).map(run).fold(Partial::default(), Partial::merge)
+        (0..nb).map(run).fold(acc, Partial::merge)
     }
 }
 
