@@ -24,14 +24,17 @@ mod sealed {
 pub trait Element: sealed::Sealed + Copy + Send + Sync + 'static {
     /// `true` for integer types: the input holds counts.
     const IS_COUNT: bool;
+    /// Machine epsilon of the type as `f64` (`0` for integers, which are exact).
+    const EPS: f64;
     /// The entry as `f64` (exact for every `f32`, and for integers below 2⁵³).
     fn to_f64(self) -> f64;
 }
 
 macro_rules! element {
-    ($t:ty, $count:expr) => {
+    ($t:ty, $count:expr, $eps:expr) => {
         impl Element for $t {
             const IS_COUNT: bool = $count;
+            const EPS: f64 = $eps;
             #[inline(always)]
             fn to_f64(self) -> f64 {
                 self as f64
@@ -39,15 +42,15 @@ macro_rules! element {
         }
     };
 }
-element!(f32, false);
-element!(f64, false);
-element!(u8, true);
-element!(u16, true);
-element!(u32, true);
-element!(u64, true);
-element!(usize, true);
-element!(i32, true);
-element!(i64, true);
+element!(f32, false, f32::EPSILON as f64);
+element!(f64, false, f64::EPSILON);
+element!(u8, true, 0.0);
+element!(u16, true, 0.0);
+element!(u32, true, 0.0);
+element!(u64, true, 0.0);
+element!(usize, true, 0.0);
+element!(i32, true, 0.0);
+element!(i64, true, 0.0);
 
 /// A floating-point type: `f32` or `f64`. Sealed.
 ///

@@ -140,6 +140,27 @@ fn parse_measures(args: &DiscreteArgs) -> Result<Vec<Measure>, CliError> {
 }
 
 fn options(args: &DiscreteArgs, counts: bool) -> Result<Options, CliError> {
+    options_with_tol(args, counts, args.tol)
+}
+
+/// `args.tol`, plus the rounding allowance of single-precision inputs: the core allows
+/// `√K·ε_f64` for the `f64` values it is given; values that were stored as `f32` carry
+/// `√K·ε_f32` (see `Normalize::Check`).
+fn effective_tol(args: &DiscreteArgs, inp: &Inputs) -> f64 {
+    let single = inp.p.single_precision || inp.q.as_ref().is_some_and(|t| t.single_precision);
+    if single {
+        let k = if args.rows {
+            inp.p.cols
+        } else {
+            inp.p.values.len()
+        };
+        args.tol + (k as f64).sqrt() * f64::from(f32::EPSILON)
+    } else {
+        args.tol
+    }
+}
+
+fn options_with_tol(args: &DiscreteArgs, counts: bool, tol: f64) -> Result<Options, CliError> {
     let base = Base::parse(&args.base).map_err(|_| {
         usage(format!(
             "invalid --base '{}': use e, 2, 10 or a number > 0 and != 1",
@@ -151,7 +172,7 @@ fn options(args: &DiscreteArgs, counts: bool) -> Result<Options, CliError> {
     let normalize = match args.normalize {
         // Counts are divided by their total: that is what counts mean.
         _ if counts => Normalize::Renormalize,
-        NormalizeArg::Check => Normalize::Check { tol: args.tol },
+        NormalizeArg::Check => Normalize::Check { tol },
         NormalizeArg::Renormalize => Normalize::Renormalize,
         NormalizeArg::Assume => Normalize::Assume,
     };
@@ -315,7 +336,7 @@ pub fn run(args: &DiscreteArgs, out: &mut dyn Write) -> Result<(), CliError> {
             check_float_side(q, Arg::Q, args).map_err(|e| data_err(e, &inp))?;
         }
     }
-    let opts = options(args, counts)?;
+    let opts = options_with_tol(args, counts, effective_tol(args, &inp))?;
     let format = output::resolve(args.format);
     let mut obj = Map::new();
     obj.insert(

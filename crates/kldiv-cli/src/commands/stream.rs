@@ -159,10 +159,19 @@ pub fn run(
         }
     }
     let counts = p.is_integer() || q.as_ref().is_some_and(|q| q.is_integer());
-    let opts = if counts {
-        opts.normalize(kldiv::discrete::Normalize::Renormalize)
-    } else {
-        *opts
+    let single = [Some(&p), q.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|x| x.header.dtype == crate::input::NpyType::Float(4));
+    let opts = match opts.normalize {
+        _ if counts => opts.normalize(kldiv::discrete::Normalize::Renormalize),
+        // Values stored as f32 carry the rounding allowance √K·ε_f32 (see Normalize::Check).
+        kldiv::discrete::Normalize::Check { tol } if single => {
+            opts.normalize(kldiv::discrete::Normalize::Check {
+                tol: tol + (p.len as f64).sqrt() * f64::from(f32::EPSILON),
+            })
+        }
+        _ => *opts,
     };
     let bytes_per_pass = (p.len * p.header.dtype.width()
         + q.as_ref().map_or(0, |q| q.len * q.header.dtype.width())) as u64;

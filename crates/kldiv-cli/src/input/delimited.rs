@@ -140,6 +140,7 @@ pub(super) fn parse(path: &str, bytes: &[u8], delim: Option<u8>) -> Result<Table
         header,
         integer: integer && rows > 0,
         origin: Origin::Lines(lines_of_rows),
+        single_precision: false,
     })
 }
 

@@ -64,6 +64,7 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Table, InputError> {
             header: None,
             integer,
             origin: Origin::Indexed,
+            single_precision: false,
         });
     }
     let mut cols = None;
@@ -101,5 +102,6 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Table, InputError> {
         header: None,
         integer,
         origin: Origin::Indexed,
+        single_precision: false,
     })
 }

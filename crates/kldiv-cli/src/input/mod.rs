@@ -69,6 +69,9 @@ pub struct Table {
     pub integer: bool,
     /// Where the rows came from.
     pub origin: Origin,
+    /// `true` if the values were stored in single precision (`.npy` float32): their rounding
+    /// is allowed for by the normalisation check.
+    pub single_precision: bool,
 }
 
 /// Which way a single distribution was laid out in its file.

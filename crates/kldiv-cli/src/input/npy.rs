@@ -186,6 +186,7 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Table, InputError> {
         header: None,
         integer: !matches!(h.dtype, NpyType::Float(_)),
         origin: Origin::Indexed,
+        single_precision: h.dtype == NpyType::Float(4),
     })
 }
 

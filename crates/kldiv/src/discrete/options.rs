@@ -9,10 +9,13 @@ use std::fmt;
 /// Integer inputs are counts and are always divided by their total.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Normalize {
-    /// Require `|Σx − 1| ≤ tol`, otherwise [`Error::NotNormalized`]; compute with the values as
-    /// given. The default, with `tol = 1e-6`.
+    /// Require `|Σx − 1| ≤ tol + √K·ε`, otherwise [`Error::NotNormalized`]; compute with the
+    /// values as given. `K` is the number of outcomes and `ε` the machine epsilon of the input
+    /// type (`2.2e-16` for `f64`, `1.2e-7` for `f32`): the rounding of `K` stored values moves
+    /// their sum by about that much, so an `f32` softmax over 32 000 tokens (sum off by ~1e-6)
+    /// passes. The default, with `tol = 1e-6`.
     Check {
-        /// Absolute tolerance on the sum.
+        /// Absolute tolerance on the sum, on top of the rounding allowance `√K·ε`.
         tol: f64,
     },
     /// Divide by the sum (an all-zero input is [`Error::ZeroMass`]).

@@ -21,6 +21,10 @@ pub(crate) fn validate<T: Element>(x: &[T], arg: Arg) -> Result<f64> {
     if x.is_empty() {
         return Err(Error::Empty { arg });
     }
+    if let Some(total) = crate::kernels::checked_sum(x) {
+        return Ok(total);
+    }
+    // Something is wrong: find the first offending entry.
     let mut s = Neumaier::new();
     for (index, &v) in x.iter().enumerate() {
         let value = v.to_f64();
@@ -55,6 +59,7 @@ pub(crate) fn plan(
     total: f64,
     len: usize,
     is_count: bool,
+    eps: f64,
     arg: Arg,
     opts: &Options,
     kind: Kind,
@@ -94,6 +99,9 @@ pub(crate) fn plan(
     } else {
         match opts.normalize {
             Normalize::Check { tol } => {
+                // Values stored in a type with machine epsilon ε carry rounding errors whose
+                // sum is about √K·ε: allow for them on top of the user's tolerance.
+                let tol = tol + k.sqrt() * eps;
                 let deviation = (total - 1.0).abs();
                 if deviation > tol {
                     return Err(Error::NotNormalized {
@@ -150,7 +158,7 @@ pub(crate) fn floor_transform(floor: f64, floored_mass: f64) -> Affine {
 /// Validates `x` and builds the transform that the kernels apply to it.
 pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind) -> Result<Affine> {
     let total = validate(x, arg)?;
-    match plan(total, x.len(), T::IS_COUNT, arg, opts, kind)? {
+    match plan(total, x.len(), T::IS_COUNT, T::EPS, arg, opts, kind)? {
         Plan::Ready(t) => Ok(t),
         Plan::NeedsFloorMass { floor } => {
             let raw = crate::kernels::mass(

@@ -227,6 +227,7 @@ impl<T: Element> Stream<T> {
                         side.total.total(),
                         side.len,
                         T::IS_COUNT,
+                        T::EPS,
                         arg,
                         &self.opts,
                         kind,

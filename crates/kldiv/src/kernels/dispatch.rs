@@ -64,3 +64,24 @@ dispatched!(entropy, entropy_avx2, entropy_any,
 dispatched!(js, js_avx2, js_any,
     (p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64),
     lanes::js(p, q, tp, tq, wp, wq, |a, b, acc| r::js_into(a, b, tp, tq, wp, wq, acc)));
+
+dispatched!(mass, mass_avx2, mass_any, (x: &[T], t: Affine), lanes::mass(x, t));
+
+/// [`lanes::checked_sum`], dispatched. Returns the partial sum and the validity flag.
+pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
+    #[inline(always)]
+    fn any<T: Element>(x: &[T]) -> (Partial, bool) {
+        lanes::checked_sum(x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn avx2<T: Element>(x: &[T]) -> (Partial, bool) {
+        any(x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+        return unsafe { avx2(x) };
+    }
+    any(x)
+}

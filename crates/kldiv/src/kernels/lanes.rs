@@ -113,7 +113,7 @@ fn abnormal(p: &[f64; L], r: &[f64; L]) -> bool {
     let mut bad = 0u32;
     for j in 0..L {
         let normal = r[j] >= f64::MIN_POSITIVE && r[j] <= f64::MAX;
-        bad |= u32::from(p[j] > 0.0 && !normal);
+        bad |= u32::from(p[j] > 0.0) & u32::from(!normal);
     }
     bad != 0
 }
@@ -219,7 +219,7 @@ pub(crate) fn cross_entropy<T: Element>(
         let qv = load(&q[o..o + L], tq);
         let mut miss = 0u32;
         for j in 0..L {
-            miss |= u32::from(pv[j] > 0.0 && qv[j] == 0.0);
+            miss |= u32::from(pv[j] > 0.0) & u32::from(qv[j] == 0.0);
         }
         if miss != 0 {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
@@ -312,6 +312,50 @@ pub(crate) fn js<T: Element>(
         acc.add(&t);
     }
     scalar(&p[groups * L..], &q[groups * L..], &mut part);
+    acc.merge_into(&mut part.main);
+    part
+}
+
+/// Sum of the raw entries, and whether every entry is finite and `≥ 0` (a NaN, an infinity or
+/// a negative value makes the flag false; the caller then finds the first one by a scalar scan).
+#[inline(always)]
+pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
+    let mut part = Partial::default();
+    let mut acc = Lanes::new();
+    let mut bad = 0u32;
+    let groups = x.len() / L;
+    for g in 0..groups {
+        let o = g * L;
+        let mut v = [0.0; L];
+        for j in 0..L {
+            v[j] = x[o + j].to_f64();
+            // `!(v >= 0 && v <= MAX)` catches NaN, ±∞ and negatives alike.
+            bad |= u32::from(!(v[j] >= 0.0)) | u32::from(!(v[j] <= f64::MAX));
+        }
+        acc.add(&v);
+    }
+    for &a in &x[groups * L..] {
+        let v = a.to_f64();
+        bad |= u32::from(!(v >= 0.0)) | u32::from(!(v <= f64::MAX));
+        part.main.add(v);
+    }
+    acc.merge_into(&mut part.main);
+    (part, bad == 0)
+}
+
+/// `Σ t(x)` over the transformed entries.
+#[inline(always)]
+pub(crate) fn mass<T: Element>(x: &[T], t: Affine) -> Partial {
+    let mut part = Partial::default();
+    let mut acc = Lanes::new();
+    let groups = x.len() / L;
+    for g in 0..groups {
+        let o = g * L;
+        acc.add(&load(&x[o..o + L], t));
+    }
+    for &a in &x[groups * L..] {
+        part.main.add(t.apply(a.to_f64()));
+    }
     acc.merge_into(&mut part.main);
     part
 }

@@ -202,15 +202,29 @@ pub fn js<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64
 
 /// Compensated sum of the transformed entries (the total mass after the transform).
 pub fn mass<T: Element>(x: &[T], t: Affine) -> f64 {
-    blocks(x.len(), |s, e| {
-        let mut acc = Partial::default();
-        for &a in &x[s..e] {
-            acc.main.add(t.apply(a.to_f64()));
+    blocks(x.len(), |s, e| dispatch::mass(&x[s..e], t))
+        .finish()
+        .finite
+}
+
+/// Compensated sum of the raw entries, or `None` if any entry is NaN, infinite or negative
+/// (the caller locates it). Deterministic like every reduction here.
+pub fn checked_sum<T: Element>(x: &[T]) -> Option<f64> {
+    let bad = std::sync::atomic::AtomicBool::new(false);
+    let total = blocks(x.len(), |s, e| {
+        let (part, ok) = dispatch::checked_sum(&x[s..e]);
+        if !ok {
+            bad.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        acc
+        part
     })
     .finish()
-    .finite
+    .finite;
+    if bad.load(std::sync::atomic::Ordering::Relaxed) {
+        None
+    } else {
+        Some(total)
+    }
 }
 
 #[cfg(test)]
