@@ -330,13 +330,13 @@ pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
         for j in 0..L {
             v[j] = x[o + j].to_f64();
             // `!(v >= 0 && v <= MAX)` catches NaN, ±∞ and negatives alike.
-            bad |= u32::from(!((v[j] >= 0.0) & (v[j] <= f64::MAX)));
+            bad |= u32::from(!(0.0..=f64::MAX).contains(&v[j]));
         }
         acc.add(&v);
     }
     for &a in &x[groups * L..] {
         let v = a.to_f64();
-        bad |= u32::from(!((v >= 0.0) & (v <= f64::MAX)));
+        bad |= u32::from(!(0.0..=f64::MAX).contains(&v));
         part.main.add(v);
     }
     acc.merge_into(&mut part.main);
