@@ -16,7 +16,15 @@ use clap::{Parser, Subcommand};
 /// D(p‖q) = Σ p log(p/q): p is the reference ("true") distribution, q the approximation.
 /// Every value is printed with its unit. Exit codes: 0 success, 1 data error, 2 usage error.
 #[derive(Debug, Parser)]
-#[command(name = "kldiv", version, about, long_about = None)]
+#[command(
+    name = "kldiv",
+    version,
+    about = "kldiv — the Kullback–Leibler divergence and its relatives, exact and fast.\n\
+             D(p‖q) = Σ p·log(p/q): p is the reference (\"true\") distribution, q the approximation.",
+    after_help = "Every value is printed with its unit. Exit codes: 0 success, 1 data error \
+                  (the message names the file, the place and the value), 2 usage error.\n\
+                  Start with: kldiv tour"
+)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
