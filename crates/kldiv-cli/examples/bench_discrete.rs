@@ -7,8 +7,9 @@
 //! * `bench_discrete rows P.npy Q.npy REPEATS` — row-wise, broadcast and pairwise KL on
 //!   matrices (f32; pairwise on the first 64 rows).
 //!
-//! Prints one JSON object: the best wall time (seconds) of each case and its value. Inputs are
-//! read once; only the computation is timed.
+//! Prints one JSON object: for each case the best wall time (seconds), the mean CPU time per
+//! run over all threads (robust when other processes share the machine) and the value. Inputs
+//! are read once; only the computation is timed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -19,15 +20,30 @@ use kldiv::error::Arg;
 use kldiv_cli::input::read_table;
 use std::time::Instant;
 
-fn best<F: FnMut() -> f64>(repeats: usize, mut f: F) -> (f64, f64) {
+/// CPU time of this process (all threads), from `/proc/self/stat` (clock ticks of 10 ms).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 of the file (utime, stime) are 12 and 13 after the command name.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
+/// Best wall time over `repeats` runs, mean CPU time per run (all threads), and the value.
+fn best<F: FnMut() -> f64>(repeats: usize, mut f: F) -> (f64, f64, f64) {
     let mut t_best = f64::INFINITY;
     let mut v = 0.0;
+    let c0 = cpu_seconds();
     for _ in 0..repeats {
         let t = Instant::now();
         v = std::hint::black_box(f());
         t_best = t_best.min(t.elapsed().as_secs_f64());
     }
-    (t_best, v)
+    let cpu = (cpu_seconds() - c0) / repeats as f64;
+    (t_best, cpu, v)
 }
 
 fn main() {
@@ -44,8 +60,11 @@ fn main() {
     let assume = Options::default().normalize(Normalize::Assume);
     let checked = Options::default();
     let mut out = serde_json::Map::new();
-    let mut put = |name: &str, (t, v): (f64, f64)| {
-        out.insert(name.into(), serde_json::json!({"seconds": t, "value": v}));
+    let mut put = |name: &str, (t, cpu, v): (f64, f64, f64)| {
+        out.insert(
+            name.into(),
+            serde_json::json!({"seconds": t, "cpu_seconds": cpu, "value": v}),
+        );
     };
     match mode {
         "vec" => {
