@@ -21,13 +21,15 @@ macro_rules! dispatched {
     ($name:ident, $avx2:ident, $any:ident, ($($arg:ident : $ty:ty),*), $body:expr) => {
         #[inline(always)]
         fn $any<T: Element>($($arg: $ty),*) -> Partial {
+            type Acc = lanes::Lanes;
             $body
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
         unsafe fn $avx2<T: Element>($($arg: $ty),*) -> Partial {
-            $any($($arg),*)
+            type Acc = super::avx2::Avx2Lanes;
+            $body
         }
 
         pub(crate) fn $name<T: Element>($($arg: $ty),*) -> Partial {
@@ -43,40 +45,40 @@ macro_rules! dispatched {
 
 dispatched!(kl, kl_avx2, kl_any,
     (p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
-    lanes::kl(p, q, tp, tq, start, |a, b, s, acc| r::kl_into(a, b, tp, tq, s, acc)));
+    lanes::kl::<T, Acc>(p, q, tp, tq, start, |a, b, s, acc| r::kl_into(a, b, tp, tq, s, acc)));
 
 dispatched!(cross_entropy, cross_entropy_avx2, cross_entropy_any,
 (p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
-lanes::cross_entropy(p, q, tp, tq, start, |a, b, s, acc| {
+lanes::cross_entropy::<T, Acc>(p, q, tp, tq, start, |a, b, s, acc| {
     r::cross_entropy_into(a, b, tp, tq, s, acc)
 }));
 
 dispatched!(generalized_kl, generalized_kl_avx2, generalized_kl_any,
 (p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
-lanes::generalized_kl(p, q, tp, tq, start, |a, b, s, acc| {
+lanes::generalized_kl::<T, Acc>(p, q, tp, tq, start, |a, b, s, acc| {
     r::generalized_kl_into(a, b, tp, tq, s, acc)
 }));
 
 dispatched!(entropy, entropy_avx2, entropy_any,
     (p: &[T], tp: Affine),
-    lanes::entropy(p, tp, |a, acc| r::entropy_into(a, tp, acc)));
+    lanes::entropy::<T, Acc>(p, tp, |a, acc| r::entropy_into(a, tp, acc)));
 
 dispatched!(js, js_avx2, js_any,
     (p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64),
-    lanes::js(p, q, tp, tq, wp, wq, |a, b, acc| r::js_into(a, b, tp, tq, wp, wq, acc)));
+    lanes::js::<T, Acc>(p, q, tp, tq, wp, wq, |a, b, acc| r::js_into(a, b, tp, tq, wp, wq, acc)));
 
-dispatched!(mass, mass_avx2, mass_any, (x: &[T], t: Affine), lanes::mass(x, t));
+dispatched!(mass, mass_avx2, mass_any, (x: &[T], t: Affine), lanes::mass::<T, Acc>(x, t));
 
 /// [`lanes::checked_sum`], dispatched. Returns the partial sum and the validity flag.
 pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
     #[inline(always)]
     fn any<T: Element>(x: &[T]) -> (Partial, bool) {
-        lanes::checked_sum(x)
+        lanes::checked_sum::<T, lanes::Lanes>(x)
     }
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     unsafe fn avx2<T: Element>(x: &[T]) -> (Partial, bool) {
-        any(x)
+        lanes::checked_sum::<T, super::avx2::Avx2Lanes>(x)
     }
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
@@ -84,4 +86,57 @@ pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
         return unsafe { avx2(x) };
     }
     any(x)
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    /// The AVX2 variants and the portable ones perform the same operations: same bits.
+    #[test]
+    fn avx2_and_portable_paths_agree_bit_for_bit() {
+        if !has_avx2() {
+            return;
+        }
+        let n = 4099;
+        let p: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 * 1e-3).collect();
+        let mut q: Vec<f64> = (0..n)
+            .map(|i| ((i * 104_729) % 997 + 1) as f64 * 1e-3)
+            .collect();
+        q[17] = 0.0;
+        q[2000] = 1e-310;
+        let tp = Affine::IDENTITY;
+        let tq = Affine {
+            scale: 0.9,
+            shift: 1e-5,
+            floor: 0.0,
+        };
+        let same = |a: Partial, b: Partial| {
+            let (a, b) = (a.finish(), b.finish());
+            assert_eq!(a.finite.to_bits(), b.finite.to_bits());
+            assert_eq!(a.first_unsupported, b.first_unsupported);
+        };
+        // SAFETY (all calls below): AVX2 and FMA were detected above.
+        unsafe {
+            same(kl_any(&p, &q, tp, tq, 0), kl_avx2(&p, &q, tp, tq, 0));
+            same(
+                kl_any(&p, &q, tp, Affine::IDENTITY, 0),
+                kl_avx2(&p, &q, tp, Affine::IDENTITY, 0),
+            );
+            same(
+                cross_entropy_any(&p, &q, tp, tq, 0),
+                cross_entropy_avx2(&p, &q, tp, tq, 0),
+            );
+            same(
+                generalized_kl_any(&p, &q, tp, tq, 0),
+                generalized_kl_avx2(&p, &q, tp, tq, 0),
+            );
+            same(entropy_any(&p, tp), entropy_avx2(&p, tp));
+            same(
+                js_any(&p, &q, tp, tq, 0.3, 0.7),
+                js_avx2(&p, &q, tp, tq, 0.3, 0.7),
+            );
+            same(mass_any(&q, tq), mass_avx2(&q, tq));
+        }
+    }
 }

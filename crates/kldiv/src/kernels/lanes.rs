@@ -28,37 +28,60 @@ use crate::sum::Neumaier;
 /// Lanes per group.
 pub const L: usize = 8;
 
-/// One compensated accumulator per lane.
+/// Per-lane compensated accumulators: the portable [`Lanes`] and, on x86-64 with AVX2,
+/// `super::avx2::Avx2Lanes`, which performs the same IEEE operations in the same order on
+/// 256-bit registers (the portable arrays are carried across iterations as scalars by the
+/// compiler, which costs more than the rest of the loop).
+pub(crate) trait Accumulator: Copy {
+    /// All lanes zero.
+    fn new() -> Self;
+    /// Adds `x[j]` to lane `j` by TwoSum, keeping each rounding error exactly.
+    fn add(&mut self, x: &[f64; L]);
+    /// Merges the lanes, in lane order (sums, then compensations), into `acc`.
+    fn merge_into(&self, acc: &mut Neumaier);
+}
+
+/// One compensated accumulator per lane (portable).
 #[derive(Clone, Copy)]
 pub(crate) struct Lanes {
     s: [f64; L],
     c: [f64; L],
 }
 
-impl Lanes {
+impl Accumulator for Lanes {
     #[inline(always)]
-    pub(crate) fn new() -> Lanes {
+    fn new() -> Lanes {
         Lanes {
             s: [0.0; L],
             c: [0.0; L],
         }
     }
 
-    /// Adds `x[j]` to lane `j` (TwoSum: the rounding error is kept exactly).
     #[inline(always)]
-    pub(crate) fn add(&mut self, x: &[f64; L]) {
+    fn add(&mut self, x: &[f64; L]) {
+        let s = self.s;
+        let mut t = [0.0; L];
         for j in 0..L {
-            let s = self.s[j];
-            let t = s + x[j];
-            let z = t - s;
-            self.c[j] += (s - (t - z)) + (x[j] - z);
-            self.s[j] = t;
+            t[j] = s[j] + x[j];
         }
+        let mut z = [0.0; L];
+        for j in 0..L {
+            z[j] = t[j] - s[j];
+        }
+        let mut e = [0.0; L];
+        for j in 0..L {
+            e[j] = (s[j] - (t[j] - z[j])) + (x[j] - z[j]);
+        }
+        let mut c = self.c;
+        for j in 0..L {
+            c[j] += e[j];
+        }
+        self.s = t;
+        self.c = c;
     }
 
-    /// Merges the lanes, in lane order, into a compensated sum.
     #[inline(always)]
-    pub(crate) fn merge_into(&self, acc: &mut Neumaier) {
+    fn merge_into(&self, acc: &mut Neumaier) {
         for j in 0..L {
             acc.add(self.s[j]);
         }
@@ -120,7 +143,7 @@ fn abnormal(p: &[f64; L], r: &[f64; L]) -> bool {
 
 /// KL block: `main` gets the excesses, `side` the differences `p − q` (see [`super::kl`]).
 #[inline(always)]
-pub(crate) fn kl<T: Element>(
+pub(crate) fn kl<T: Element, A: Accumulator>(
     p: &[T],
     q: &[T],
     tp: Affine,
@@ -129,8 +152,8 @@ pub(crate) fn kl<T: Element>(
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
     let mut part = Partial::default();
-    let mut ex = Lanes::new();
-    let mut df = Lanes::new();
+    let mut ex = A::new();
+    let mut df = A::new();
     let groups = p.len() / L;
     for g in 0..groups {
         let o = g * L;
@@ -164,7 +187,7 @@ pub(crate) fn kl<T: Element>(
 
 /// Generalized-KL block: `main` gets the excesses (`q` where `p = 0`).
 #[inline(always)]
-pub(crate) fn generalized_kl<T: Element>(
+pub(crate) fn generalized_kl<T: Element, A: Accumulator>(
     p: &[T],
     q: &[T],
     tp: Affine,
@@ -173,7 +196,7 @@ pub(crate) fn generalized_kl<T: Element>(
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
     let mut part = Partial::default();
-    let mut ex = Lanes::new();
+    let mut ex = A::new();
     let groups = p.len() / L;
     for g in 0..groups {
         let o = g * L;
@@ -202,7 +225,7 @@ pub(crate) fn generalized_kl<T: Element>(
 
 /// Cross-entropy block: `main` gets `−p ln q`.
 #[inline(always)]
-pub(crate) fn cross_entropy<T: Element>(
+pub(crate) fn cross_entropy<T: Element, A: Accumulator>(
     p: &[T],
     q: &[T],
     tp: Affine,
@@ -211,7 +234,7 @@ pub(crate) fn cross_entropy<T: Element>(
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
     let mut part = Partial::default();
-    let mut acc = Lanes::new();
+    let mut acc = A::new();
     let groups = p.len() / L;
     for g in 0..groups {
         let o = g * L;
@@ -240,13 +263,13 @@ pub(crate) fn cross_entropy<T: Element>(
 
 /// Entropy block: `main` gets `−p ln p`.
 #[inline(always)]
-pub(crate) fn entropy<T: Element>(
+pub(crate) fn entropy<T: Element, A: Accumulator>(
     p: &[T],
     tp: Affine,
     scalar: impl Fn(&[T], &mut Partial),
 ) -> Partial {
     let mut part = Partial::default();
-    let mut acc = Lanes::new();
+    let mut acc = A::new();
     let groups = p.len() / L;
     for g in 0..groups {
         let o = g * L;
@@ -266,7 +289,7 @@ pub(crate) fn entropy<T: Element>(
 /// Jensen–Shannon block: `main` gets `w_p e(p, m) + w_q e(q, m)`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn js<T: Element>(
+pub(crate) fn js<T: Element, A: Accumulator>(
     p: &[T],
     q: &[T],
     tp: Affine,
@@ -276,7 +299,7 @@ pub(crate) fn js<T: Element>(
     scalar: impl Fn(&[T], &[T], &mut Partial),
 ) -> Partial {
     let mut part = Partial::default();
-    let mut acc = Lanes::new();
+    let mut acc = A::new();
     let groups = p.len() / L;
     for g in 0..groups {
         let o = g * L;
@@ -319,9 +342,9 @@ pub(crate) fn js<T: Element>(
 /// Sum of the raw entries, and whether every entry is finite and `≥ 0` (a NaN, an infinity or
 /// a negative value makes the flag false; the caller then finds the first one by a scalar scan).
 #[inline(always)]
-pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
+pub(crate) fn checked_sum<T: Element, A: Accumulator>(x: &[T]) -> (Partial, bool) {
     let mut part = Partial::default();
-    let mut acc = Lanes::new();
+    let mut acc = A::new();
     let mut bad = 0u32;
     let groups = x.len() / L;
     for g in 0..groups {
@@ -345,9 +368,9 @@ pub(crate) fn checked_sum<T: Element>(x: &[T]) -> (Partial, bool) {
 
 /// `Σ t(x)` over the transformed entries.
 #[inline(always)]
-pub(crate) fn mass<T: Element>(x: &[T], t: Affine) -> Partial {
+pub(crate) fn mass<T: Element, A: Accumulator>(x: &[T], t: Affine) -> Partial {
     let mut part = Partial::default();
-    let mut acc = Lanes::new();
+    let mut acc = A::new();
     let groups = x.len() / L;
     for g in 0..groups {
         let o = g * L;

@@ -15,6 +15,8 @@
 //! selected at run time, for AVX2+FMA); [`reference`] holds the plain scalar loops they are
 //! tested against.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 pub(crate) mod dispatch;
 mod exp;
 mod lanes;
