@@ -8,8 +8,10 @@
 //! This module is the only place meant for vectorised code and runtime CPU dispatch; the
 //! functions here are the scalar reference implementations that faster variants must match.
 
+mod fastmath;
 mod terms;
 
+pub use fastmath::{fast_exp, fast_ln};
 pub use terms::{kl_term, ln_ratio};
 
 use crate::real::Element;
