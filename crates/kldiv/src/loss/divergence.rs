@@ -27,13 +27,20 @@ pub struct Loss {
 /// Caller-owned gradient buffers, `[B, V]` row-major like the logits. They are overwritten
 /// (not accumulated into); rows that are not counted get zeros. On error their contents are
 /// unspecified.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gradients<'a, T> {
     /// Gradient of the reduced loss w.r.t. the student logits.
     pub student: Option<&'a mut [T]>,
     /// Gradient w.r.t. the teacher logits (dense [`Teacher::Logits`] or
     /// [`Teacher::LogProbs`] only; log-probabilities are treated as logits).
     pub teacher: Option<&'a mut [T]>,
+}
+
+impl<T> Default for Gradients<'_, T> {
+    /// No gradients.
+    fn default() -> Self {
+        Gradients::none()
+    }
 }
 
 impl<'a, T> Gradients<'a, T> {

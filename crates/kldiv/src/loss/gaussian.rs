@@ -28,7 +28,7 @@ pub struct DiagGaussians<'a, T> {
 
 /// Caller-owned gradient buffers (`[B, D]`, overwritten) of [`gaussian_kl`] and
 /// [`gaussian_kl_standard`]. Side 1 is the left argument `q`, side 2 the right `p`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct GaussianGrads<'a, T> {
     /// `∂/∂μ₁`.
     pub mu1: Option<&'a mut [T]>,
@@ -38,6 +38,18 @@ pub struct GaussianGrads<'a, T> {
     pub mu2: Option<&'a mut [T]>,
     /// `∂/∂ℓ₂` ([`gaussian_kl`] only).
     pub log_var2: Option<&'a mut [T]>,
+}
+
+impl<T> Default for GaussianGrads<'_, T> {
+    /// No gradients.
+    fn default() -> Self {
+        GaussianGrads {
+            mu1: None,
+            log_var1: None,
+            mu2: None,
+            log_var2: None,
+        }
+    }
 }
 
 /// `KL(N(μ, diag e^ℓ) ‖ N(0, I))` per row of a `[B, D]` batch, reduced, with gradients w.r.t.
