@@ -25,7 +25,10 @@ pub struct Neumaier {
 impl Neumaier {
     /// An empty sum (zero).
     pub const fn new() -> Neumaier {
-        Neumaier { sum: 0.0, comp: 0.0 }
+        Neumaier {
+            sum: 0.0,
+            comp: 0.0,
+        }
     }
 
     /// Adds one term.

@@ -11,7 +11,10 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/loss_reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/loss_reference.json"
+    );
     let text = std::fs::read_to_string(path).expect("testdata/loss_reference.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
@@ -120,9 +123,18 @@ fn run_sparse<T: Real>(case: &Value, tol: f64) {
         case["V"].as_u64().expect("V") as usize,
         case["k"].as_u64().expect("k") as usize,
     );
-    let idx: Vec<usize> = floats(&case["indices"]).iter().map(|&x| x as usize).collect();
-    let lp: Vec<T> = floats(&case["log_probs"]).into_iter().map(T::from_f64).collect();
-    let s: Vec<T> = floats(&case["student"]).into_iter().map(T::from_f64).collect();
+    let idx: Vec<usize> = floats(&case["indices"])
+        .iter()
+        .map(|&x| x as usize)
+        .collect();
+    let lp: Vec<T> = floats(&case["log_probs"])
+        .into_iter()
+        .map(T::from_f64)
+        .collect();
+    let s: Vec<T> = floats(&case["student"])
+        .into_iter()
+        .map(T::from_f64)
+        .collect();
     let mut gs = vec![T::ZERO; b * v];
     let opts = LossOptions::new(Divergence::Forward);
     let loss = divergence(
@@ -133,10 +145,22 @@ fn run_sparse<T: Real>(case: &Value, tol: f64) {
         Gradients::student(&mut gs),
     )
     .expect("sparse");
-    close(loss.value, case["value"].as_f64().expect("value"), 1e-300, tol, "sparse value");
+    close(
+        loss.value,
+        case["value"].as_f64().expect("value"),
+        1e-300,
+        tol,
+        "sparse value",
+    );
     let want = floats(&case["grad_student"]);
     for (i, (&a, &w)) in gs.iter().zip(&want).enumerate() {
-        close(a.to_f64(), w, max_abs(&want), tol, &format!("sparse grad[{i}]"));
+        close(
+            a.to_f64(),
+            w,
+            max_abs(&want),
+            tol,
+            &format!("sparse grad[{i}]"),
+        );
     }
 }
 
@@ -153,21 +177,47 @@ fn sparse_teacher_matches_torch() {
 
 fn run_policy<T: Real>(case: &Value, tol: f64) {
     let lp: Vec<T> = floats(&case["logp"]).into_iter().map(T::from_f64).collect();
-    let lr: Vec<T> = floats(&case["logp_ref"]).into_iter().map(T::from_f64).collect();
+    let lr: Vec<T> = floats(&case["logp_ref"])
+        .into_iter()
+        .map(T::from_f64)
+        .collect();
     let mask: Vec<bool> = case["mask"]
         .as_array()
         .expect("mask")
         .iter()
         .map(|x| x.as_bool().expect("bool"))
         .collect();
-    for (key, est) in [("k1", Estimator::K1), ("k2", Estimator::K2), ("k3", Estimator::K3)] {
+    for (key, est) in [
+        ("k1", Estimator::K1),
+        ("k2", Estimator::K2),
+        ("k3", Estimator::K3),
+    ] {
         let mut g = vec![T::ZERO; lp.len()];
-        let loss = policy_kl(&lp, &lr, est, Some(&mask), Reduction::BatchMean, Some(&mut g))
-            .expect("policy");
-        close(loss.value, case[key]["value"].as_f64().expect("v"), 1e-300, tol, key);
+        let loss = policy_kl(
+            &lp,
+            &lr,
+            est,
+            Some(&mask),
+            Reduction::BatchMean,
+            Some(&mut g),
+        )
+        .expect("policy");
+        close(
+            loss.value,
+            case[key]["value"].as_f64().expect("v"),
+            1e-300,
+            tol,
+            key,
+        );
         let want = floats(&case[key]["grad"]);
         for (i, (&a, &w)) in g.iter().zip(&want).enumerate() {
-            close(a.to_f64(), w, max_abs(&want), tol, &format!("{key} grad[{i}]"));
+            close(
+                a.to_f64(),
+                w,
+                max_abs(&want),
+                tol,
+                &format!("{key} grad[{i}]"),
+            );
         }
     }
 }
@@ -185,7 +235,12 @@ fn policy_estimators_match_torch() {
 
 fn run_gaussian<T: Real>(case: &Value, tol: f64) {
     let d = case["D"].as_u64().expect("D") as usize;
-    let get = |k: &str| floats(&case[k]).into_iter().map(T::from_f64).collect::<Vec<T>>();
+    let get = |k: &str| {
+        floats(&case[k])
+            .into_iter()
+            .map(T::from_f64)
+            .collect::<Vec<T>>()
+    };
     let (m1, l1, m2, l2) = (get("mu1"), get("lv1"), get("mu2"), get("lv2"));
     let n = m1.len();
     let mut g: Vec<Vec<T>> = (0..4).map(|_| vec![T::ZERO; n]).collect();
@@ -198,14 +253,32 @@ fn run_gaussian<T: Real>(case: &Value, tol: f64) {
         mu2: Some(g2),
         log_var2: Some(g3),
     };
-    let q = DiagGaussians { mu: &m1, log_var: &l1 };
-    let p = DiagGaussians { mu: &m2, log_var: &l2 };
+    let q = DiagGaussians {
+        mu: &m1,
+        log_var: &l1,
+    };
+    let p = DiagGaussians {
+        mu: &m2,
+        log_var: &l2,
+    };
     let loss = gaussian_kl(q, p, d, Reduction::BatchMean, grads).expect("gaussian");
-    close(loss.value, case["value"].as_f64().expect("value"), 1e-300, tol, "gaussian value");
+    close(
+        loss.value,
+        case["value"].as_f64().expect("value"),
+        1e-300,
+        tol,
+        "gaussian value",
+    );
     for (j, want) in case["grads"].as_array().expect("grads").iter().enumerate() {
         let want = floats(want);
         for (i, (&a, &w)) in g[j].iter().zip(&want).enumerate() {
-            close(a.to_f64(), w, max_abs(&want), tol, &format!("gaussian grad {j}[{i}]"));
+            close(
+                a.to_f64(),
+                w,
+                max_abs(&want),
+                tol,
+                &format!("gaussian grad {j}[{i}]"),
+            );
         }
     }
     let mut gm = vec![T::ZERO; n];
@@ -216,8 +289,17 @@ fn run_gaussian<T: Real>(case: &Value, tol: f64) {
         ..Default::default()
     };
     let std = gaussian_kl_standard(q, d, Reduction::BatchMean, grads).expect("standard");
-    close(std.value, case["standard_value"].as_f64().expect("v"), 1e-300, tol, "standard");
-    for (got, want) in [(&gm, &case["standard_grads"][0]), (&gl, &case["standard_grads"][1])] {
+    close(
+        std.value,
+        case["standard_value"].as_f64().expect("v"),
+        1e-300,
+        tol,
+        "standard",
+    );
+    for (got, want) in [
+        (&gm, &case["standard_grads"][0]),
+        (&gl, &case["standard_grads"][1]),
+    ] {
         let want = floats(want);
         for (&a, &w) in got.iter().zip(&want) {
             close(a.to_f64(), w, max_abs(&want), tol, "standard grad");
@@ -294,7 +376,10 @@ fn gradients_match_central_differences() {
         for red in reds {
             for (temp, t2) in [(1.0, false), (2.5, true), (0.6, false)] {
                 for selection in 0..3 {
-                    let mut opts = LossOptions::new(div).temperature(temp).t2_scaling(t2).reduction(red);
+                    let mut opts = LossOptions::new(div)
+                        .temperature(temp)
+                        .t2_scaling(t2)
+                        .reduction(red);
                     match selection {
                         1 => opts = opts.mask(&mask),
                         2 => opts = opts.ignore_index(&labels, -100),
@@ -302,8 +387,14 @@ fn gradients_match_central_differences() {
                     }
                     let mut gs = vec![0.0; b * v];
                     let mut gt = vec![0.0; b * v];
-                    let loss = divergence(Teacher::Logits(&t), &s, v, &opts, Gradients::both(&mut gs, &mut gt))
-                        .expect("loss");
+                    let loss = divergence(
+                        Teacher::Logits(&t),
+                        &s,
+                        v,
+                        &opts,
+                        Gradients::both(&mut gs, &mut gt),
+                    )
+                    .expect("loss");
                     let what = format!("{div:?} {red:?} T={temp} sel={selection}");
                     let fs = |x: &[f64]| {
                         divergence(Teacher::Logits(&t), x, v, &opts, Gradients::none())
@@ -334,17 +425,38 @@ fn gradients_of_probability_teachers_and_sparse() {
     // Teacher probabilities with exact zeros.
     let mut p = vec![0.0; b * v];
     for r in 0..b {
-        let w: Vec<f64> = (0..v).map(|i| if i % 3 == 1 { 0.0 } else { rng.random::<f64>() + 0.1 }).collect();
+        let w: Vec<f64> = (0..v)
+            .map(|i| {
+                if i % 3 == 1 {
+                    0.0
+                } else {
+                    rng.random::<f64>() + 0.1
+                }
+            })
+            .collect();
         let z: f64 = w.iter().sum();
         for i in 0..v {
             p[r * v + i] = w[i] / z;
         }
     }
     for div in [Divergence::Forward, Divergence::Jsd { beta: 0.3 }] {
-        let opts = LossOptions::new(div).temperature(1.3).reduction(Reduction::Sum);
+        let opts = LossOptions::new(div)
+            .temperature(1.3)
+            .reduction(Reduction::Sum);
         let mut gs = vec![0.0; b * v];
-        divergence(Teacher::Probs(&p), &s, v, &opts, Gradients::student(&mut gs)).expect("loss");
-        let f = |x: &[f64]| divergence(Teacher::Probs(&p), x, v, &opts, Gradients::none()).expect("loss").value;
+        divergence(
+            Teacher::Probs(&p),
+            &s,
+            v,
+            &opts,
+            Gradients::student(&mut gs),
+        )
+        .expect("loss");
+        let f = |x: &[f64]| {
+            divergence(Teacher::Probs(&p), x, v, &opts, Gradients::none())
+                .expect("loss")
+                .value
+        };
         check_fd(&f, &s, &gs, &format!("{div:?} probs"));
     }
     // Sparse top-3 teacher.
@@ -354,7 +466,11 @@ fn gradients_of_probability_teachers_and_sparse() {
     let sp = Teacher::Sparse(SparseTeacher::new(&idx, &lp, 3));
     let mut gs = vec![0.0; b * v];
     divergence(sp, &s, v, &opts, Gradients::student(&mut gs)).expect("sparse");
-    let f = |x: &[f64]| divergence(sp, x, v, &opts, Gradients::none()).expect("sparse").value;
+    let f = |x: &[f64]| {
+        divergence(sp, x, v, &opts, Gradients::none())
+            .expect("sparse")
+            .value
+    };
     check_fd(&f, &s, &gs, "sparse");
 }
 
@@ -369,7 +485,11 @@ fn rl_and_gaussian_gradients_match_central_differences() {
         for red in [Reduction::Sum, Reduction::BatchMean, Reduction::None] {
             let mut g = vec![0.0; n];
             policy_kl(&lp, &lr, est, Some(&mask), red, Some(&mut g)).expect("policy");
-            let f = |x: &[f64]| policy_kl(x, &lr, est, Some(&mask), red, None).expect("p").value;
+            let f = |x: &[f64]| {
+                policy_kl(x, &lr, est, Some(&mask), red, None)
+                    .expect("p")
+                    .value
+            };
             check_fd(&f, &lp, &g, &format!("{est:?} {red:?}"));
         }
     }
@@ -378,17 +498,40 @@ fn rl_and_gaussian_gradients_match_central_differences() {
     let l1 = randn(&mut rng, b * d, 1.0);
     let m2 = randn(&mut rng, b * d, 1.0);
     let l2 = randn(&mut rng, b * d, 1.0);
-    for red in [Reduction::Sum, Reduction::BatchMean, Reduction::MeanPerElement] {
+    for red in [
+        Reduction::Sum,
+        Reduction::BatchMean,
+        Reduction::MeanPerElement,
+    ] {
         let mut g: Vec<Vec<f64>> = (0..4).map(|_| vec![0.0; b * d]).collect();
-        let [g0, g1, g2, g3] = &mut g[..] else { unreachable!() };
-        let grads = GaussianGrads { mu1: Some(g0), log_var1: Some(g1), mu2: Some(g2), log_var2: Some(g3) };
-        let q = DiagGaussians { mu: &m1, log_var: &l1 };
-        let p = DiagGaussians { mu: &m2, log_var: &l2 };
+        let [g0, g1, g2, g3] = &mut g[..] else {
+            unreachable!()
+        };
+        let grads = GaussianGrads {
+            mu1: Some(g0),
+            log_var1: Some(g1),
+            mu2: Some(g2),
+            log_var2: Some(g3),
+        };
+        let q = DiagGaussians {
+            mu: &m1,
+            log_var: &l1,
+        };
+        let p = DiagGaussians {
+            mu: &m2,
+            log_var: &l2,
+        };
         gaussian_kl(q, p, d, red, grads).expect("g");
         let val = |a: &[f64], bb: &[f64], c: &[f64], e: &[f64]| {
-            gaussian_kl(DiagGaussians { mu: a, log_var: bb }, DiagGaussians { mu: c, log_var: e }, d, red, GaussianGrads::default())
-                .expect("g")
-                .value
+            gaussian_kl(
+                DiagGaussians { mu: a, log_var: bb },
+                DiagGaussians { mu: c, log_var: e },
+                d,
+                red,
+                GaussianGrads::default(),
+            )
+            .expect("g")
+            .value
         };
         check_fd(&|x| val(x, &l1, &m2, &l2), &m1, &g[0], "mu1");
         check_fd(&|x| val(&m1, x, &m2, &l2), &l1, &g[1], "lv1");
@@ -404,13 +547,27 @@ fn huge_logits_and_exact_zeros_give_no_nan() {
     let v = 6;
     let s = [1e4, -1e4, 3.0, -1e4, 9999.0, 0.0];
     let t = [-1e4, 1e4, 0.0, f64::NEG_INFINITY, 1e4 - 1.0, -5.0];
-    for div in [Divergence::Forward, Divergence::Reverse, Divergence::Jsd { beta: 0.5 }] {
+    for div in [
+        Divergence::Forward,
+        Divergence::Reverse,
+        Divergence::Jsd { beta: 0.5 },
+    ] {
         let opts = LossOptions::new(div);
         let mut gs = vec![0.0; v];
         let mut gt = vec![0.0; v];
-        let l = divergence(Teacher::Logits(&t), &s, v, &opts, Gradients::both(&mut gs, &mut gt)).expect("loss");
+        let l = divergence(
+            Teacher::Logits(&t),
+            &s,
+            v,
+            &opts,
+            Gradients::both(&mut gs, &mut gt),
+        )
+        .expect("loss");
         assert!(!l.value.is_nan(), "{div:?}");
-        assert!(gs.iter().chain(&gt).all(|x| x.is_finite()), "{div:?}: {gs:?} {gt:?}");
+        assert!(
+            gs.iter().chain(&gt).all(|x| x.is_finite()),
+            "{div:?}: {gs:?} {gt:?}"
+        );
         if div != Divergence::Reverse {
             assert!(l.value.is_finite());
             // Teacher exactly zero at index 3: zero teacher gradient there.
@@ -424,8 +581,14 @@ fn huge_logits_and_exact_zeros_give_no_nan() {
     // Forward KL with large logits: matches the direct formula.
     let s = [1e4, 1e4 - 1.0];
     let t = [1e4 - 0.5, 1e4];
-    let l = divergence(Teacher::Logits(&t), &s, 2, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .expect("loss");
+    let l = divergence(
+        Teacher::Logits(&t),
+        &s,
+        2,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .expect("loss");
     let lq = |a: f64, b: f64| a - (a.max(b) + ((a - a.max(b)).exp() + (b - a.max(b)).exp()).ln());
     let (p0, p1) = (lq(t[0], t[1]), lq(t[1], t[0]));
     let (q0, q1) = (lq(s[0], s[1]), lq(s[1], s[0]));
@@ -438,20 +601,38 @@ fn target_zeros_give_zero_gradient_and_reverse_infinity() {
     let s = [0.3f32, -0.2, 1.0, 0.0];
     let p = [0.5f32, 0.0, 0.5, 0.0];
     let mut gs = [0f32; 4];
-    let fwd = divergence(Teacher::Probs(&p), &s, 4, &LossOptions::new(Divergence::Forward), Gradients::student(&mut gs))
-        .expect("forward");
+    let fwd = divergence(
+        Teacher::Probs(&p),
+        &s,
+        4,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::student(&mut gs),
+    )
+    .expect("forward");
     assert!(fwd.value.is_finite() && fwd.value > 0.0);
     assert!(gs.iter().all(|g| g.is_finite()));
     let mut gs = [1f32; 4];
-    let rev = divergence(Teacher::Probs(&p), &s, 4, &LossOptions::new(Divergence::Reverse), Gradients::student(&mut gs))
-        .expect("reverse");
+    let rev = divergence(
+        Teacher::Probs(&p),
+        &s,
+        4,
+        &LossOptions::new(Divergence::Reverse),
+        Gradients::student(&mut gs),
+    )
+    .expect("reverse");
     assert_eq!(rev.value, f64::INFINITY);
     assert_eq!(gs, [0.0; 4]);
     // Masked student logit (−∞) under teacher mass: forward KL is +∞.
     let s = [0.0, f64::NEG_INFINITY];
     let t = [0.0, 0.0];
-    let l = divergence(Teacher::Logits(&t), &s, 2, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .expect("forward");
+    let l = divergence(
+        Teacher::Logits(&t),
+        &s,
+        2,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .expect("forward");
     assert_eq!(l.value, f64::INFINITY);
 }
 
@@ -459,40 +640,119 @@ fn target_zeros_give_zero_gradient_and_reverse_infinity() {
 fn errors_name_row_index_and_value() {
     let s = [0.0, 1.0, 2.0, f64::NAN, 0.0, 1.0];
     let t = [0.0; 6];
-    let e = divergence(Teacher::Logits(&t), &s, 3, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .unwrap_err();
+    let e = divergence(
+        Teacher::Logits(&t),
+        &s,
+        3,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .unwrap_err();
     match e {
         Error::InRow { row: 1, source } => match *source {
-            Error::NotFinite { index: 0, value, .. } => assert!(value.is_nan()),
+            Error::NotFinite {
+                index: 0, value, ..
+            } => assert!(value.is_nan()),
             other => panic!("{other:?}"),
         },
         other => panic!("{other:?}"),
     }
     // The same NaN in a masked row is not read.
     let mask = [true, false];
-    assert!(divergence(Teacher::Logits(&t), &s, 3, &LossOptions::new(Divergence::Forward).mask(&mask), Gradients::none()).is_ok());
+    assert!(
+        divergence(
+            Teacher::Logits(&t),
+            &s,
+            3,
+            &LossOptions::new(Divergence::Forward).mask(&mask),
+            Gradients::none()
+        )
+        .is_ok()
+    );
     let p = [0.5, 0.6, 0.0];
-    let e = divergence(Teacher::Probs(&p), &[0.0; 3], 3, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .unwrap_err();
-    assert!(matches!(e, Error::InRow { row: 0, ref source } if matches!(**source, Error::NotNormalized { .. })), "{e}");
-    let e = divergence(Teacher::Logits(&t), &s[..5], 3, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .unwrap_err();
-    assert!(matches!(e, Error::Shape { len: 5, cols: 3, .. }));
-    let e = divergence(Teacher::Logits(&t), &[0.0; 6], 3, &LossOptions::new(Divergence::Jsd { beta: 1.5 }), Gradients::none())
-        .unwrap_err();
+    let e = divergence(
+        Teacher::Probs(&p),
+        &[0.0; 3],
+        3,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, Error::InRow { row: 0, ref source } if matches!(**source, Error::NotNormalized { .. })),
+        "{e}"
+    );
+    let e = divergence(
+        Teacher::Logits(&t),
+        &s[..5],
+        3,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Shape {
+            len: 5,
+            cols: 3,
+            ..
+        }
+    ));
+    let e = divergence(
+        Teacher::Logits(&t),
+        &[0.0; 6],
+        3,
+        &LossOptions::new(Divergence::Jsd { beta: 1.5 }),
+        Gradients::none(),
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::InvalidParameter { name: "beta", .. }));
-    let e = divergence(Teacher::Logits(&t), &[0.0; 6], 3, &LossOptions::new(Divergence::Forward).temperature(0.0), Gradients::none())
-        .unwrap_err();
-    assert!(matches!(e, Error::InvalidParameter { name: "temperature", .. }));
+    let e = divergence(
+        Teacher::Logits(&t),
+        &[0.0; 6],
+        3,
+        &LossOptions::new(Divergence::Forward).temperature(0.0),
+        Gradients::none(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::InvalidParameter {
+            name: "temperature",
+            ..
+        }
+    ));
     let idx = [0usize, 0];
     let lp = [-1.0, -2.0];
-    let e = divergence(Teacher::Sparse(SparseTeacher::new(&idx, &lp, 2)), &[0.0; 3], 3, &LossOptions::new(Divergence::Forward), Gradients::none())
-        .unwrap_err();
-    assert!(matches!(e, Error::InRow { row: 0, ref source } if matches!(**source, Error::BadIndex { index: 0, .. })), "{e}");
+    let e = divergence(
+        Teacher::Sparse(SparseTeacher::new(&idx, &lp, 2)),
+        &[0.0; 3],
+        3,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::none(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, Error::InRow { row: 0, ref source } if matches!(**source, Error::BadIndex { index: 0, .. })),
+        "{e}"
+    );
     let mut g = [0.0; 5];
-    let e = divergence(Teacher::Logits(&t), &[0.0; 6], 3, &LossOptions::new(Divergence::Forward), Gradients::student(&mut g))
-        .unwrap_err();
-    assert!(matches!(e, Error::WrongLength { what: "grad_student", len: 5, expected: 6 }));
+    let e = divergence(
+        Teacher::Logits(&t),
+        &[0.0; 6],
+        3,
+        &LossOptions::new(Divergence::Forward),
+        Gradients::student(&mut g),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::WrongLength {
+            what: "grad_student",
+            len: 5,
+            expected: 6
+        }
+    ));
 }
 
 #[test]
@@ -503,8 +763,16 @@ fn reductions_relate_as_documented() {
     let t = randn(&mut rng, b * v, 2.0);
     let labels = [1i64, -100, 3, -100];
     let run = |r| {
-        divergence(Teacher::Logits(&t), &s, v, &LossOptions::new(Divergence::Forward).reduction(r).ignore_index(&labels, -100), Gradients::none())
-            .expect("loss")
+        divergence(
+            Teacher::Logits(&t),
+            &s,
+            v,
+            &LossOptions::new(Divergence::Forward)
+                .reduction(r)
+                .ignore_index(&labels, -100),
+            Gradients::none(),
+        )
+        .expect("loss")
     };
     let sum = run(Reduction::Sum);
     assert_eq!(sum.counted, 2);
@@ -513,8 +781,14 @@ fn reductions_relate_as_documented() {
     assert!((run(Reduction::MeanPerElement).value - sum.value / 20.0).abs() < 1e-15);
     assert_eq!(run(Reduction::None).rows, sum.rows);
     let none = [false; 4];
-    let l = divergence(Teacher::Logits(&t), &s, v, &LossOptions::new(Divergence::Forward).mask(&none), Gradients::none())
-        .expect("loss");
+    let l = divergence(
+        Teacher::Logits(&t),
+        &s,
+        v,
+        &LossOptions::new(Divergence::Forward).mask(&none),
+        Gradients::none(),
+    )
+    .expect("loss");
     assert_eq!((l.value, l.counted), (0.0, 0));
 }
 
@@ -524,8 +798,16 @@ fn reductions_relate_as_documented() {
 fn k3_is_unbiased_and_nonnegative_monte_carlo() {
     let pi = [0.1, 0.2, 0.3, 0.4];
     let pref = [0.25, 0.25, 0.25, 0.25];
-    let exact: f64 = pi.iter().zip(&pref).map(|(p, q): (&f64, &f64)| p * (p / q).ln()).sum();
-    let exact_k2: f64 = pi.iter().zip(&pref).map(|(p, q): (&f64, &f64)| p * 0.5 * (q / p).ln().powi(2)).sum();
+    let exact: f64 = pi
+        .iter()
+        .zip(&pref)
+        .map(|(p, q): (&f64, &f64)| p * (p / q).ln())
+        .sum();
+    let exact_k2: f64 = pi
+        .iter()
+        .zip(&pref)
+        .map(|(p, q): (&f64, &f64)| p * 0.5 * (q / p).ln().powi(2))
+        .sum();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
     let n = 200_000;
     let mut lp = Vec::with_capacity(n);
@@ -558,7 +840,11 @@ fn k3_is_unbiased_and_nonnegative_monte_carlo() {
     assert!(r3.iter().all(|&x| x >= 0.0) && r2.iter().all(|&x| x >= 0.0));
     // k2 estimates its own expectation, which is not the KL here (biased).
     assert!((m2 - exact_k2).abs() < 4.0 * se2);
-    assert!((exact_k2 - exact).abs() > 10.0 * se2, "bias {} not visible", exact_k2 - exact);
+    assert!(
+        (exact_k2 - exact).abs() > 10.0 * se2,
+        "bias {} not visible",
+        exact_k2 - exact
+    );
     // k1 has the largest variance.
     assert!(v3 < v1 && v2 < v1, "var k1 {v1} k2 {v2} k3 {v3}");
 }

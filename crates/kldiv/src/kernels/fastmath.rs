@@ -47,7 +47,11 @@ pub fn fast_exp(x: f64) -> f64 {
     let p = p * r + 0.5;
     let p = p * r * r + r + 1.0;
     // n is in [-1022, 1023]: 2ⁿ is a normal number built from its exponent bits.
-    let bits = k.to_bits().wrapping_sub(SHIFTER.to_bits()).wrapping_add(1023) << 52;
+    let bits = k
+        .to_bits()
+        .wrapping_sub(SHIFTER.to_bits())
+        .wrapping_add(1023)
+        << 52;
     let y = p * f64::from_bits(bits);
     if x < -708.0 { 0.0 } else { y }
 }
@@ -64,7 +68,11 @@ pub fn fast_exp(x: f64) -> f64 {
 pub fn fast_ln(x: f64) -> f64 {
     // Scale subnormals into the normal range.
     let tiny = x < f64::MIN_POSITIVE;
-    let xs = if tiny { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let xs = if tiny {
+        x * 18_014_398_509_481_984.0
+    } else {
+        x
+    }; // 2^54
     let bias = if tiny { -54.0 } else { 0.0 };
     let bits = xs.to_bits();
     // Split x = m · 2^e with m in [√½, √2).

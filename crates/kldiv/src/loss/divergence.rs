@@ -196,9 +196,15 @@ pub fn divergence<T: Real>(
                 return Ok(0.0);
             }
             let d = match teacher {
-                Teacher::Logits(t) => {
-                    dense_row::<T, AsLogit>(div, s, &t[b * vocab..(b + 1) * vocab], inv_t, g, gs, gt)
-                }
+                Teacher::Logits(t) => dense_row::<T, AsLogit>(
+                    div,
+                    s,
+                    &t[b * vocab..(b + 1) * vocab],
+                    inv_t,
+                    g,
+                    gs,
+                    gt,
+                ),
                 Teacher::LogProbs(t) => {
                     let t = &t[b * vocab..(b + 1) * vocab];
                     check_log_probs(t, opts.norm_tol)?;

@@ -168,7 +168,12 @@ fn run<T: Real>(
         if x.is_finite() {
             Ok(x)
         } else {
-            Err(Error::NotFinite { arg, index: i, value: x }.in_row(i / dim))
+            Err(Error::NotFinite {
+                arg,
+                index: i,
+                value: x,
+            }
+            .in_row(i / dim))
         }
     };
     for r in 0..b {

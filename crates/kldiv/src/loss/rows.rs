@@ -119,7 +119,12 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
 /// Pass 1: online log-sum-exp of both sides and both KLs. Validates every entry.
 pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Result<Stats> {
     let (mut ms, mut mt) = (NEG_INF, NEG_INF);
-    let (mut ss, mut st, mut us, mut ut) = (Acc::default(), Acc::default(), Acc::default(), Acc::default());
+    let (mut ss, mut st, mut us, mut ut) = (
+        Acc::default(),
+        Acc::default(),
+        Acc::default(),
+        Acc::default(),
+    );
     for (bi, (cs, ct)) in s.chunks(BLK).zip(t.chunks(BLK)).enumerate() {
         let mut xs = [NEG_INF; BLK];
         let mut xt = [NEG_INF; BLK];
@@ -227,7 +232,11 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
                 if let Some(gs) = gs.as_deref_mut() {
                     gs[i] = T::from_f64(c * (q - p));
                 }
-                let v = if p > 0.0 && finite { p * ((y - x) - kl) } else { 0.0 };
+                let v = if p > 0.0 && finite {
+                    p * ((y - x) - kl)
+                } else {
+                    0.0
+                };
                 gt[i] = T::from_f64(c * v);
             }
         }
@@ -314,8 +323,16 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
             let q = fast_exp(xs[j]);
             let p = fast_exp(xt[j]);
             let lm = fast_ln(wp * p + wq * q);
-            qu[j] = if q > 0.0 { q * (wq * (xs[j] - lm)) } else { 0.0 };
-            pv[j] = if p > 0.0 { p * (wp * (xt[j] - lm)) } else { 0.0 };
+            qu[j] = if q > 0.0 {
+                q * (wq * (xs[j] - lm))
+            } else {
+                0.0
+            };
+            pv[j] = if p > 0.0 {
+                p * (wp * (xt[j] - lm))
+            } else {
+                0.0
+            };
         }
         let mut a_u = [0.0; LANES];
         let mut a_v = [0.0; LANES];

@@ -71,7 +71,11 @@ pub(crate) fn forward_row<T: Real>(
             tol: norm_tol,
         });
     }
-    let r = if lse_top >= 0.0 { 0.0 } else { -lse_top.exp_m1() };
+    let r = if lse_top >= 0.0 {
+        0.0
+    } else {
+        -lse_top.exp_m1()
+    };
     // Student: full and tail log-sum-exp in one pass (two maxima first).
     let mut m_all = f64::NEG_INFINITY;
     let mut m_tail = f64::NEG_INFINITY;
