@@ -1,4 +1,5 @@
 //! Criterion benchmarks of the discrete measures at N = 10³, 10⁵, 10⁷ for f32 and f64.
+#![allow(missing_docs)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kldiv::discrete::{Normalize, Options, cross_entropy, entropy, kl};
