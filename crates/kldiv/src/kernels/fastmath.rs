@@ -12,8 +12,10 @@
 //! exact zeros for masked (`-∞`) logits. Arguments above `709` saturate at `e^709`. NaN is not
 //! propagated faithfully: callers validate their inputs first.
 
-const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+/// `ln 2` rounded to 32 significant bits (so `n · LN2_HI` is exact for `|n| < 2²¹`).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+/// `ln 2 − LN2_HI`.
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// `1.5 · 2⁵²`: adding it rounds to the nearest integer and leaves it in the low mantissa bits.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;

@@ -68,6 +68,12 @@ fn sum_lanes(a: &[f64; LANES]) -> f64 {
     ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
 }
 
+/// NaN or `+∞`: the logits that are errors (`−∞` is a masked entry).
+#[inline(always)]
+pub(crate) fn nan_or_pos_inf(x: f64) -> bool {
+    x.is_nan() | (x == f64::INFINITY)
+}
+
 /// Result of the online pass over one row.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Stats {
@@ -100,7 +106,7 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
             };
         }
         let a = a.to_f64();
-        if !(a <= f64::MAX) {
+        if nan_or_pos_inf(a) {
             return Error::NotFinite {
                 arg: Arg::Q,
                 index: base + i,
@@ -132,7 +138,7 @@ pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Resul
         for ((x, y), (&a, &b)) in xs.iter_mut().zip(xt.iter_mut()).zip(cs.iter().zip(ct)) {
             let a = a.to_f64();
             let b = b.to_f64();
-            bad |= !(a <= f64::MAX) | !E::valid(b);
+            bad |= nan_or_pos_inf(a) | !E::valid(b);
             *x = a * inv_t;
             *y = E::logit(b) * inv_t;
         }

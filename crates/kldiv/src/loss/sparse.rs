@@ -82,7 +82,7 @@ pub(crate) fn forward_row<T: Real>(
     let mut cur = 0;
     for (i, &x) in s.iter().enumerate() {
         let x = x.to_f64();
-        if !(x <= f64::MAX) {
+        if super::rows::nan_or_pos_inf(x) {
             return Err(Error::NotFinite {
                 arg: Arg::Q,
                 index: i,

@@ -75,7 +75,7 @@ impl Encoding for AsLogit {
     }
     #[inline(always)]
     fn valid(x: f64) -> bool {
-        x <= f64::MAX
+        !super::rows::nan_or_pos_inf(x)
     }
 }
 
