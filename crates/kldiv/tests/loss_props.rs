@@ -105,7 +105,7 @@ proptest! {
     }
 
     #[test]
-    fn f32_inputs_give_the_f64_value(t in logits(2, 8.0), s in logits(2, 8.0), temp in 0.5f64..2.0) {
+    fn f32_inputs_agree_with_f64(t in logits(2, 8.0), s in logits(2, 8.0), temp in 0.5f64..2.0) {
         let t32: Vec<f32> = t.iter().map(|&x| x as f32).collect();
         let s32: Vec<f32> = s.iter().map(|&x| x as f32).collect();
         let t64: Vec<f64> = t32.iter().map(|&x| x as f64).collect();
@@ -114,7 +114,8 @@ proptest! {
             let opts = LossOptions::new(div).temperature(temp);
             let a = divergence(Teacher::Logits(&t32), &s32, V, &opts, Gradients::none()).map(|l| l.value).unwrap_or(f64::NAN);
             let b = value(&t64, &s64, &opts);
-            prop_assert!((a - b).abs() <= 1e-14 * b.max(1.0), "{div:?}: {a} vs {b}");
+            // f32 rows use the f32 exponential (relative error < 3e-7), sums in f64.
+            prop_assert!((a - b).abs() <= 1e-6 * b.max(1e-3), "{div:?}: {a} vs {b}");
         }
     }
 

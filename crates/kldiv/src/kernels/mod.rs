@@ -13,10 +13,12 @@
 //! This module is the only place meant for vectorised code and runtime CPU dispatch; the
 //! functions here are the scalar reference implementations that faster variants must match.
 
+mod dispatch;
 mod fastmath;
 mod terms;
 
-pub use fastmath::{fast_exp, fast_ln};
+pub use dispatch::vectorized;
+pub use fastmath::{fast_exp, fast_exp_f32, fast_ln};
 pub use terms::{kl_excess, kl_term, ln_ratio};
 
 use crate::real::Element;

@@ -7,6 +7,7 @@ use super::rows::{self, Stats};
 use super::sparse;
 use super::teacher::{AsLogit, AsProb, Encoding, Teacher};
 use crate::error::{Arg, Error, Result};
+use crate::kernels;
 use crate::real::Real;
 use crate::sum::Neumaier;
 
@@ -257,8 +258,21 @@ fn reduce_factor(r: Reduction, counted: usize, vocab: usize) -> f64 {
     super::options::reduction_weight(r, counted, vocab)
 }
 
-/// One dense row: value `D` (unscaled), gradients scaled by `g`.
+/// One dense row: value `D` (unscaled), gradients scaled by `g`; vectorised for the CPU.
 fn dense_row<T: Real, E: Encoding>(
+    div: Divergence,
+    s: &[T],
+    t: &[T],
+    inv_t: f64,
+    g: f64,
+    gs: Option<&mut [T]>,
+    gt: Option<&mut [T]>,
+) -> Result<f64> {
+    kernels::vectorized(|| dense_row_impl::<T, E>(div, s, t, inv_t, g, gs, gt))
+}
+
+#[inline(always)]
+fn dense_row_impl<T: Real, E: Encoding>(
     div: Divergence,
     s: &[T],
     t: &[T],

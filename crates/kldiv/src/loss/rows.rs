@@ -18,12 +18,14 @@
 //!   (and `P·Σ P v`), whose sums are known only after pass 2.
 //!
 //! Everything is evaluated in `f64` (inputs converted on load) with the branch-free
-//! [`fast_exp`]/[`fast_ln`], so the loops vectorise; per-block lane sums are combined with
+//! [`fast_exp`]/[`fast_ln`] — except the exponential of `f32` rows, which runs in `f32`
+//! ([`fast_exp_f32`], relative error `< 3e-7`) on an argument formed in `f64` — so the loops
+//! vectorise (and use AVX2 through [`crate::kernels::vectorized`]); per-block lane sums are combined with
 //! compensated summation. Zeros of `P` or `Q` are selected out of every product, so no
 //! `0 · ∞` NaN can appear.
 
 use crate::error::{Arg, Error, Result};
-use crate::kernels::{fast_exp, fast_ln};
+use crate::kernels::{fast_exp, fast_exp_f32, fast_ln};
 use crate::real::Real;
 
 use super::teacher::Encoding;
@@ -72,6 +74,18 @@ fn sum_lanes(a: &[f64; LANES]) -> f64 {
 #[inline(always)]
 pub(crate) fn nan_or_pos_inf(x: f64) -> bool {
     x.is_nan() | (x == f64::INFINITY)
+}
+
+/// `eᶻ` at the precision of the input type: [`fast_exp`] for `f64`, [`fast_exp_f32`] (twice
+/// the lanes, a shorter polynomial) for `f32`, whose gradients are `f32` anyway. The argument
+/// is always formed in `f64`, so large logits lose nothing before the exponential.
+#[inline(always)]
+fn exp_t<T: Real>(z: f64) -> f64 {
+    if std::mem::size_of::<T>() == 4 {
+        fast_exp_f32(z as f32) as f64
+    } else {
+        fast_exp(z)
+    }
 }
 
 /// Result of the online pass over one row.
@@ -123,6 +137,7 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
 }
 
 /// Pass 1: online log-sum-exp of both sides and both KLs. Validates every entry.
+#[inline(always)]
 pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Result<Stats> {
     let (mut ms, mut mt) = (NEG_INF, NEG_INF);
     let (mut ss, mut st, mut us, mut ut) = (
@@ -168,8 +183,8 @@ pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Resul
         let mut a_ut = [0.0; LANES];
         for (bx, by) in xs.chunks_exact(LANES).zip(xt.chunks_exact(LANES)) {
             for j in 0..LANES {
-                let es = fast_exp(bx[j] - cs_);
-                let et = fast_exp(by[j] - ct_);
+                let es = exp_t::<T>(bx[j] - cs_);
+                let et = exp_t::<T>(by[j] - ct_);
                 let d = bx[j] - by[j];
                 a_ss[j] += es;
                 a_st[j] += et;
@@ -208,6 +223,7 @@ fn clamp_kl(x: f64) -> f64 {
 }
 
 /// Pass 2 of the forward KL: writes `g/T (Q − P)` and (optionally) `g/T · P (ln P − ln Q − KL)`.
+#[inline(always)]
 pub(crate) fn grad_forward<T: Real, E: Encoding>(
     s: &[T],
     t: &[T],
@@ -222,8 +238,8 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
     match (gs, gt) {
         (Some(gs), None) => {
             for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
-                let q = fast_exp(a.to_f64() * inv_t - ls);
-                let p = fast_exp(E::logit(b.to_f64()) * inv_t - lt);
+                let q = exp_t::<T>(a.to_f64() * inv_t - ls);
+                let p = exp_t::<T>(E::logit(b.to_f64()) * inv_t - lt);
                 *o = T::from_f64(c * (q - p));
             }
         }
@@ -233,8 +249,8 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
             for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
                 let x = a.to_f64() * inv_t - ls;
                 let y = E::logit(b.to_f64()) * inv_t - lt;
-                let q = fast_exp(x);
-                let p = fast_exp(y);
+                let q = exp_t::<T>(x);
+                let p = exp_t::<T>(y);
                 if let Some(gs) = gs.as_deref_mut() {
                     gs[i] = T::from_f64(c * (q - p));
                 }
@@ -253,6 +269,7 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
 /// Pass 2 of the reverse KL: writes `g/T · Q (ln Q − ln P − KL)` and (optionally)
 /// `g/T (P − Q)`. If the KL is `+∞` (teacher zero under student mass) the student gradient is
 /// zero: no finite gradient exists.
+#[inline(always)]
 pub(crate) fn grad_reverse<T: Real, E: Encoding>(
     s: &[T],
     t: &[T],
@@ -275,7 +292,7 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding>(
             for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
                 let x = a.to_f64() * inv_t - ls;
                 let y = E::logit(b.to_f64()) * inv_t - lt;
-                let q = fast_exp(x);
+                let q = exp_t::<T>(x);
                 let v = if q > 0.0 { q * ((x - y) - kl) } else { 0.0 };
                 *o = T::from_f64(c * v);
             }
@@ -285,8 +302,8 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding>(
             for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
                 let x = a.to_f64() * inv_t - ls;
                 let y = E::logit(b.to_f64()) * inv_t - lt;
-                let q = fast_exp(x);
-                let p = fast_exp(y);
+                let q = exp_t::<T>(x);
+                let p = exp_t::<T>(y);
                 if let Some(gs) = gs.as_deref_mut() {
                     let v = if q > 0.0 { q * ((x - y) - kl) } else { 0.0 };
                     gs[i] = T::from_f64(c * v);
@@ -300,6 +317,7 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding>(
 
 /// JSD_β of one row (`0 < β < 1`), with gradients if buffers are given (passes 2 and 3).
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn jsd<T: Real, E: Encoding>(
     s: &[T],
     t: &[T],
@@ -326,8 +344,8 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
         let mut qu = [0.0; BLK];
         let mut pv = [0.0; BLK];
         for j in 0..BLK {
-            let q = fast_exp(xs[j]);
-            let p = fast_exp(xt[j]);
+            let q = exp_t::<T>(xs[j]);
+            let p = exp_t::<T>(xt[j]);
             let lm = fast_ln(wp * p + wq * q);
             qu[j] = if q > 0.0 {
                 q * (wq * (xs[j] - lm))
@@ -366,13 +384,13 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
     let c = g * inv_t;
     if let Some(gs) = gs {
         for (o, &a) in gs.iter_mut().zip(s) {
-            let q = fast_exp(a.to_f64() * inv_t - ls);
+            let q = exp_t::<T>(a.to_f64() * inv_t - ls);
             *o = T::from_f64(c * (o.to_f64() - q * ku));
         }
     }
     if let Some(gt) = gt {
         for (o, &b) in gt.iter_mut().zip(t) {
-            let p = fast_exp(E::logit(b.to_f64()) * inv_t - lt);
+            let p = exp_t::<T>(E::logit(b.to_f64()) * inv_t - lt);
             *o = T::from_f64(c * (o.to_f64() - p * kv));
         }
     }
