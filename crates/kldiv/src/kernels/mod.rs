@@ -17,7 +17,7 @@ mod dispatch;
 mod fastmath;
 mod terms;
 
-pub use dispatch::vectorized;
+pub use dispatch::{Kernel, vectorized};
 pub use fastmath::{fast_exp, fast_exp_f32, fast_ln};
 pub use terms::{kl_excess, kl_term, ln_ratio};
 

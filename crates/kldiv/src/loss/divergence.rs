@@ -1,6 +1,7 @@
 //! The entry point: a divergence between teacher and student rows, reduced, with gradients.
 
 use rayon::prelude::*;
+use std::marker::PhantomData;
 
 use super::options::{Divergence, LossOptions, Reduction};
 use super::rows::{self, Stats};
@@ -268,7 +269,37 @@ fn dense_row<T: Real, E: Encoding>(
     gs: Option<&mut [T]>,
     gt: Option<&mut [T]>,
 ) -> Result<f64> {
-    kernels::vectorized(|| dense_row_impl::<T, E>(div, s, t, inv_t, g, gs, gt))
+    kernels::vectorized(DenseRow::<T, E> {
+        div,
+        s,
+        t,
+        inv_t,
+        g,
+        gs,
+        gt,
+        encoding: PhantomData,
+    })
+}
+
+struct DenseRow<'a, T, E> {
+    div: Divergence,
+    s: &'a [T],
+    t: &'a [T],
+    inv_t: f64,
+    g: f64,
+    gs: Option<&'a mut [T]>,
+    gt: Option<&'a mut [T]>,
+    encoding: PhantomData<E>,
+}
+
+impl<T: Real, E: Encoding> kernels::Kernel for DenseRow<'_, T, E> {
+    type Output = Result<f64>;
+    #[inline(always)]
+    fn run(self) -> Result<f64> {
+        dense_row_impl::<T, E>(
+            self.div, self.s, self.t, self.inv_t, self.g, self.gs, self.gt,
+        )
+    }
 }
 
 #[inline(always)]
