@@ -136,6 +136,21 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
     }
 }
 
+/// Maxima of two blocks, lane-wise (a serial `max` chain would not vectorise).
+#[inline(always)]
+fn block_max(xs: &[f64; BLK], xt: &[f64; BLK]) -> (f64, f64) {
+    let mut ms = [NEG_INF; LANES];
+    let mut mt = [NEG_INF; LANES];
+    for (cs, ct) in xs.chunks_exact(LANES).zip(xt.chunks_exact(LANES)) {
+        for j in 0..LANES {
+            ms[j] = if cs[j] > ms[j] { cs[j] } else { ms[j] };
+            mt[j] = if ct[j] > mt[j] { ct[j] } else { mt[j] };
+        }
+    }
+    let fold = |m: [f64; LANES]| m.iter().fold(NEG_INF, |a, &x| if x > a { x } else { a });
+    (fold(ms), fold(mt))
+}
+
 /// Pass 1: online log-sum-exp of both sides and both KLs. Validates every entry.
 #[inline(always)]
 pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Result<Stats> {
@@ -160,8 +175,7 @@ pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: f64) -> Resul
         if bad {
             return Err(first_bad::<T, E>(cs, ct, bi * BLK));
         }
-        let bms = xs.iter().fold(NEG_INF, |m, &x| if x > m { x } else { m });
-        let bmt = xt.iter().fold(NEG_INF, |m, &x| if x > m { x } else { m });
+        let (bms, bmt) = block_max(&xs, &xt);
         if bms > ms {
             let f = (ms - bms).exp();
             ss.scale(f);
