@@ -282,6 +282,26 @@ pub fn run(args: &DiscreteArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if args.p == "-" && args.q.as_deref() == Some("-") {
         return Err(usage("only one of P and Q can be read from standard input"));
     }
+    if !args.rows && super::stream::should_stream(&args.p, args.q.as_deref()) {
+        if args.explain.is_some() {
+            return Err(usage(format!(
+                "--explain is not available for inputs streamed from disk (files of {} MiB or more)",
+                super::stream::STREAM_BYTES >> 20
+            )));
+        }
+        if args.js_weight != 0.5 {
+            return Err(usage("--js-weight is not available for streamed inputs"));
+        }
+        let opts = options(args, false)?;
+        return super::stream::run(
+            &args.p,
+            args.q.as_deref(),
+            &measures,
+            &opts,
+            output::resolve(args.format),
+            out,
+        );
+    }
     let p = read_table(&args.p)?;
     let q = match &args.q {
         Some(path) => Some(read_table(path)?),

@@ -13,7 +13,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-pub use npy::{NpyHeader, NpyType, read_npy_header, write_npy};
+pub use npy::{NpyHeader, NpyType, decode as npy_decode, read_npy_header, write_npy};
 
 /// A data error in an input file: always names the file and, where known, the place.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -115,9 +115,9 @@ pub fn read_npy_header(path: &str, bytes: &[u8]) -> Result<NpyHeader, InputError
     })
 }
 
-/// Decodes element `i` of raw data.
+/// Decodes element `i` of raw data laid out as `h` describes.
 #[inline]
-pub(crate) fn decode(h: &NpyHeader, data: &[u8], i: usize) -> f64 {
+pub fn decode(h: &NpyHeader, data: &[u8], i: usize) -> f64 {
     let w = h.dtype.width();
     let b = &data[i * w..(i + 1) * w];
     let mut a = [0u8; 8];

@@ -1,50 +1,66 @@
-//! Runtime CPU dispatch: run a kernel compiled for AVX2 + FMA when the CPU has them.
+//! Runtime CPU dispatch: each block kernel is compiled for the baseline ISA and, on x86-64,
+//! once more with AVX2+FMA enabled; the latter is used when the CPU has it. Both variants
+//! perform the same IEEE operations in the same order (no FMA contraction happens in Rust), so
+//! they return identical bits. On aarch64 the baseline already includes NEON.
+//!
+//! This is the only `unsafe` in the crate: calling a `#[target_feature]` function, after
+//! checking that the running CPU supports the feature.
+#![allow(unsafe_code)]
 
-/// A unit of work for [`vectorized`]. Implementations mark [`Kernel::run`] `#[inline(always)]`
-/// (and so must be every kernel it calls), so that its body is compiled inside the
-/// feature-enabled function.
-pub trait Kernel {
-    /// What the kernel returns.
-    type Output;
-    /// Does the work.
-    fn run(self) -> Self::Output;
-}
+use super::reference as r;
+use super::{Affine, Partial, lanes};
+use crate::real::Element;
 
-/// Runs `k` inside a function compiled with AVX2 and FMA enabled when the running CPU supports
-/// both (checked at run time, cached by the standard library), and as ordinary code otherwise.
-///
-/// With `#[inline(always)]` on [`Kernel::run`] and on the kernels it calls
-/// ([`super::fast_exp`], [`super::fast_exp_f32`], [`super::fast_ln`], the loss row kernels),
-/// the compiler uses 256-bit vectors for them. Results are identical on both paths (no
-/// floating-point contraction is introduced).
-///
-/// ```
-/// use kldiv::kernels::{Kernel, fast_exp, vectorized};
-/// struct SumExp<'a>(&'a [f64]);
-/// impl Kernel for SumExp<'_> {
-///     type Output = f64;
-///     #[inline(always)]
-///     fn run(self) -> f64 {
-///         self.0.iter().map(|&x| fast_exp(x)).sum()
-///     }
-/// }
-/// let y = vectorized(SumExp(&[0.0, 1.0, 2.0]));
-/// assert!((y - (1.0 + 1f64.exp() + 2f64.exp())).abs() < 1e-14);
-/// ```
+#[cfg(target_arch = "x86_64")]
 #[inline]
-pub fn vectorized<K: Kernel>(k: K) -> K::Output {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            #[target_feature(enable = "avx2,fma")]
-            fn avx2<K: Kernel>(k: K) -> K::Output {
-                k.run()
-            }
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above; `avx2` has no other
-            // precondition.
-            #[allow(unsafe_code)]
-            return unsafe { avx2(k) };
-        }
-    }
-    k.run()
+fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
+
+macro_rules! dispatched {
+    ($name:ident, $avx2:ident, $any:ident, ($($arg:ident : $ty:ty),*), $body:expr) => {
+        #[inline(always)]
+        fn $any<T: Element>($($arg: $ty),*) -> Partial {
+            $body
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $avx2<T: Element>($($arg: $ty),*) -> Partial {
+            $any($($arg),*)
+        }
+
+        pub(crate) fn $name<T: Element>($($arg: $ty),*) -> Partial {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2() {
+                // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+                return unsafe { $avx2($($arg),*) };
+            }
+            $any($($arg),*)
+        }
+    };
+}
+
+dispatched!(kl, kl_avx2, kl_any,
+    (p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
+    lanes::kl(p, q, tp, tq, start, |a, b, s, acc| r::kl_into(a, b, tp, tq, s, acc)));
+
+dispatched!(cross_entropy, cross_entropy_avx2, cross_entropy_any,
+(p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
+lanes::cross_entropy(p, q, tp, tq, start, |a, b, s, acc| {
+    r::cross_entropy_into(a, b, tp, tq, s, acc)
+}));
+
+dispatched!(generalized_kl, generalized_kl_avx2, generalized_kl_any,
+(p: &[T], q: &[T], tp: Affine, tq: Affine, start: usize),
+lanes::generalized_kl(p, q, tp, tq, start, |a, b, s, acc| {
+    r::generalized_kl_into(a, b, tp, tq, s, acc)
+}));
+
+dispatched!(entropy, entropy_avx2, entropy_any,
+    (p: &[T], tp: Affine),
+    lanes::entropy(p, tp, |a, acc| r::entropy_into(a, tp, acc)));
+
+dispatched!(js, js_avx2, js_any,
+    (p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64),
+    lanes::js(p, q, tp, tq, wp, wq, |a, b, acc| r::js_into(a, b, tp, tq, wp, wq, acc)));

@@ -10,15 +10,24 @@
 //! blocks on rayon's threads, but the blocks and the merge order do not depend on the number
 //! of threads, so the result is bit-for-bit the same on 1 or 64 threads.
 //!
-//! This module is the only place meant for vectorised code and runtime CPU dispatch; the
-//! functions here are the scalar reference implementations that faster variants must match.
+//! This module is the only place for vectorised code and runtime CPU dispatch. Each block is
+//! reduced by the lane-parallel kernels of `lanes` (compiled twice: for the baseline ISA and,
+//! selected at run time, for AVX2+FMA); [`reference`] holds the plain scalar loops they are
+//! tested against.
 
-mod dispatch;
+pub(crate) mod dispatch;
+mod exp;
 mod fastmath;
+mod lanes;
+mod ln;
+pub mod reference;
 mod terms;
+mod vectorized;
 
-pub use dispatch::{Kernel, vectorized};
+pub use exp::{exp_f32, exp_f64};
 pub use fastmath::{fast_exp, fast_exp_f32, fast_ln};
+pub use ln::{ln_f32, ln_f64};
+pub use vectorized::{Kernel, vectorized};
 pub use terms::{kl_excess, kl_term, ln_ratio};
 
 use crate::real::Element;
@@ -81,9 +90,9 @@ pub struct SupportedSum {
 
 /// Partial sums of one block.
 #[derive(Debug, Clone, Copy, Default)]
-struct Partial {
-    main: Neumaier,
-    side: Neumaier,
+pub(crate) struct Partial {
+    pub(crate) main: Neumaier,
+    pub(crate) side: Neumaier,
     mass: Neumaier,
     unsupported: usize,
     first: Option<(usize, f64)>,
@@ -91,7 +100,7 @@ struct Partial {
 
 impl Partial {
     #[inline(always)]
-    fn miss(&mut self, i: usize, pv: f64) {
+    pub(crate) fn miss(&mut self, i: usize, pv: f64) {
         if self.first.is_none() {
             self.first = Some((i, pv));
         }
@@ -99,7 +108,7 @@ impl Partial {
         self.mass.add(pv);
     }
 
-    fn merge(mut self, o: Partial) -> Partial {
+    pub(crate) fn merge(mut self, o: Partial) -> Partial {
         self.main.merge(o.main);
         self.side.merge(o.side);
         self.mass.merge(o.mass);
@@ -110,7 +119,7 @@ impl Partial {
         self
     }
 
-    fn finish(self) -> SupportedSum {
+    pub(crate) fn finish(self) -> SupportedSum {
         SupportedSum {
             finite: self.main.total() + self.side.total(),
             unsupported: self.unsupported,
@@ -126,13 +135,23 @@ fn blocks<F>(n: usize, f: F) -> Partial
 where
     F: Fn(usize, usize) -> Partial + Sync,
 {
+    fold_blocks(Partial::default(), n, f)
+}
+
+/// Reduces `n` entries block by block with `f(start, end)` and folds the block results, in
+/// order, into `acc`. A stream that feeds chunks whose lengths are multiples of [`BLOCK`]
+/// therefore performs exactly the operations of one call over the whole input.
+pub(crate) fn fold_blocks<F>(acc: Partial, n: usize, f: F) -> Partial
+where
+    F: Fn(usize, usize) -> Partial + Sync,
+{
     let nb = n.div_ceil(BLOCK);
     let run = |b: usize| f(b * BLOCK, ((b + 1) * BLOCK).min(n));
     if n >= PARALLEL_MIN {
         let parts: Vec<Partial> = (0..nb).into_par_iter().map(run).collect();
-        parts.into_iter().fold(Partial::default(), Partial::merge)
+        parts.into_iter().fold(acc, Partial::merge)
     } else {
-        (0..nb).map(run).fold(Partial::default(), Partial::merge)
+        (0..nb).map(run).fold(acc, Partial::merge)
     }
 }
 
@@ -143,44 +162,14 @@ where
 /// distributions, so the result keeps its relative accuracy even when `p ≈ q`.
 pub fn kl<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
     let n = p.len().min(q.len());
-    blocks(n, |s, e| {
-        let mut acc = Partial::default();
-        for (k, (&a, &b)) in p[s..e].iter().zip(&q[s..e]).enumerate() {
-            let pv = tp.apply(a.to_f64());
-            if pv == 0.0 {
-                continue;
-            }
-            let qv = tq.apply(b.to_f64());
-            if qv == 0.0 {
-                acc.miss(s + k, pv);
-                continue;
-            }
-            acc.main.add(kl_excess(pv, qv));
-            acc.side.add(pv - qv);
-        }
-        acc
-    })
-    .finish()
+    blocks(n, |s, e| dispatch::kl(&p[s..e], &q[s..e], tp, tq, s)).finish()
 }
 
 /// −Σ p ln q over transformed entries (cross-entropy), with `0 ln q = 0`.
 pub fn cross_entropy<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
     let n = p.len().min(q.len());
     blocks(n, |s, e| {
-        let mut acc = Partial::default();
-        for (k, (&a, &b)) in p[s..e].iter().zip(&q[s..e]).enumerate() {
-            let pv = tp.apply(a.to_f64());
-            if pv == 0.0 {
-                continue;
-            }
-            let qv = tq.apply(b.to_f64());
-            if qv == 0.0 {
-                acc.miss(s + k, pv);
-                continue;
-            }
-            acc.main.add(-pv * qv.ln());
-        }
-        acc
+        dispatch::cross_entropy(&p[s..e], &q[s..e], tp, tq, s)
     })
     .finish()
 }
@@ -190,39 +179,16 @@ pub fn cross_entropy<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> Su
 pub fn generalized_kl<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
     let n = p.len().min(q.len());
     blocks(n, |s, e| {
-        let mut acc = Partial::default();
-        for (k, (&a, &b)) in p[s..e].iter().zip(&q[s..e]).enumerate() {
-            let pv = tp.apply(a.to_f64());
-            let qv = tq.apply(b.to_f64());
-            if pv == 0.0 {
-                acc.main.add(qv);
-                continue;
-            }
-            if qv == 0.0 {
-                acc.miss(s + k, pv);
-                continue;
-            }
-            acc.main.add(kl_excess(pv, qv));
-        }
-        acc
+        dispatch::generalized_kl(&p[s..e], &q[s..e], tp, tq, s)
     })
     .finish()
 }
 
 /// −Σ p ln p over transformed entries (Shannon entropy, nats), with `0 ln 0 = 0`.
 pub fn entropy<T: Element>(p: &[T], tp: Affine) -> f64 {
-    blocks(p.len(), |s, e| {
-        let mut acc = Partial::default();
-        for &a in &p[s..e] {
-            let pv = tp.apply(a.to_f64());
-            if pv > 0.0 {
-                acc.main.add(-pv * pv.ln());
-            }
-        }
-        acc
-    })
-    .finish()
-    .finite
+    blocks(p.len(), |s, e| dispatch::entropy(&p[s..e], tp))
+        .finish()
+        .finite
 }
 
 /// Weighted Jensen–Shannon divergence in nats:
@@ -233,28 +199,9 @@ pub fn entropy<T: Element>(p: &[T], tp: Affine) -> f64 {
 /// insensitive to the rounding of `m` to first order.
 pub fn js<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64) -> f64 {
     let n = p.len().min(q.len());
-    blocks(n, |s, e| {
-        let mut acc = Partial::default();
-        for (&a, &b) in p[s..e].iter().zip(&q[s..e]) {
-            let pv = tp.apply(a.to_f64());
-            let qv = tq.apply(b.to_f64());
-            let m = wp * pv + wq * qv;
-            if m == 0.0 {
-                continue;
-            }
-            if wp > 0.0 {
-                acc.main
-                    .add(wp * if pv > 0.0 { kl_excess(pv, m) } else { m });
-            }
-            if wq > 0.0 {
-                acc.main
-                    .add(wq * if qv > 0.0 { kl_excess(qv, m) } else { m });
-            }
-        }
-        acc
-    })
-    .finish()
-    .finite
+    blocks(n, |s, e| dispatch::js(&p[s..e], &q[s..e], tp, tq, wp, wq))
+        .finish()
+        .finite
 }
 
 /// Compensated sum of the transformed entries (the total mass after the transform).

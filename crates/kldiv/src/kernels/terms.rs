@@ -67,7 +67,7 @@ const SERIES: [f64; 10] = [
 /// With `d = p − q` and `u = d/(p + q)` (so that `ln(p/q) = 2 atanh u`), the excess is
 ///
 /// ```text
-/// e = d²/(p + q) + 2p·u³·(1/3 + u²/5 + u⁴/7 + …),
+/// e = d·u + 2p·u³·(1/3 + u²/5 + u⁴/7 + …)        (d·u = d²/(p + q)),
 /// ```
 ///
 /// a sum of two terms of the same sign as `e` — no cancellation. It is used for
@@ -94,7 +94,7 @@ pub fn kl_excess(p: f64, q: f64) -> f64 {
         for c in SERIES[..9].iter().rev() {
             acc = acc * v + c;
         }
-        d * d / s + 2.0 * p * u * v * acc
+        d * u + 2.0 * p * u * v * acc
     } else {
         // Here p/q ∉ [3/4, 5/4], so |ln(p/q)| > 0.22 and the logarithm of the rounded
         // quotient is accurate to a few ulps; fall back to ln p − ln q when the quotient
