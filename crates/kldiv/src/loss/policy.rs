@@ -20,7 +20,8 @@ use crate::error::{Arg, Error, Result};
 use crate::real::Real;
 use crate::sum::Neumaier;
 
-/// A per-token estimator of `KL(π‖π_ref)`; see the [module docs](self).
+/// A per-token estimator of `KL(π‖π_ref)`; see [`policy_kl`] for the table of bias, sign and
+/// variance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Estimator {
     /// `k1 = −ln r = logp − logp_ref`.
@@ -47,6 +48,14 @@ impl Estimator {
 }
 
 /// The RL KL penalty over a flat sequence of tokens, reduced over the counted tokens.
+///
+/// Tokens are sampled from the policy `π`; with `r = π_ref/π` (`ln r = logp_ref − logp`):
+///
+/// | estimator | value | ∂/∂logp | bias | sign | variance |
+/// |---|---|---|---|---|---|
+/// | [`Estimator::K1`] | `−ln r` | `1` | unbiased | either sign | high |
+/// | [`Estimator::K2`] | `½ (ln r)²` | `−ln r` | biased (exact to 2nd order as π_ref → π) | `≥ 0` | low |
+/// | [`Estimator::K3`] | `(r − 1) − ln r` | `1 − r` | unbiased (`E_π[r] = 1`) | `≥ 0` | low |
 ///
 /// `logp[i]` and `logp_ref[i]` are the log-probabilities of token `i` under the policy and
 /// the reference. `mask` (optional, `true` = counted) selects tokens, e.g. drops padding and
