@@ -36,6 +36,9 @@ pub struct Cli {
 pub enum Command {
     /// Divergences between discrete distributions (vectors, histograms, counts).
     Discrete(commands::discrete::DiscreteArgs),
+    /// Training losses on logits: forward / reverse KL and JSD between teacher and student rows,
+    /// with the gradient w.r.t. the student.
+    Loss(commands::loss::LossArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -44,6 +47,7 @@ pub enum Command {
 pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliError> {
     match &cli.command {
         Command::Discrete(a) => commands::discrete::run(a, out),
+        Command::Loss(a) => commands::loss::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

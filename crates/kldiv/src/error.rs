@@ -149,6 +149,29 @@ pub enum Error {
         /// Name of the measure.
         measure: &'static str,
     },
+    // --- loss ---
+    /// An input of a loss (logits, mask, labels, a gradient buffer, ...) has the wrong length.
+    #[error("{what} has {len} entries but {expected} are needed")]
+    WrongLength {
+        /// Which input (`"student"`, `"teacher"`, `"mask"`, `"labels"`, `"grad_student"`, ...).
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The length required by the other inputs.
+        expected: usize,
+    },
+    /// An index (e.g. of a sparse teacher's top-k entries) is out of range or repeated.
+    #[error("{what}[{position}] = {index}: {reason}")]
+    BadIndex {
+        /// Which input holds the index.
+        what: &'static str,
+        /// Position of the index within its row.
+        position: usize,
+        /// The index found.
+        index: i64,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 impl Error {

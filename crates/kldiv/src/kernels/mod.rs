@@ -19,14 +19,18 @@
 mod avx2;
 pub(crate) mod dispatch;
 mod exp;
+mod fastmath;
 mod lanes;
 mod ln;
 pub mod reference;
 mod terms;
+mod vectorized;
 
 pub use exp::{exp_f32, exp_f64};
+pub use fastmath::{fast_exp, fast_exp_f32, fast_ln};
 pub use ln::{ln_f32, ln_f64};
 pub use terms::{kl_excess, kl_term, ln_ratio};
+pub use vectorized::{Kernel, vectorized};
 
 use crate::real::Element;
 use crate::sum::Neumaier;
