@@ -3,8 +3,8 @@
 //! perform the same IEEE operations in the same order (no FMA contraction happens in Rust), so
 //! they return identical bits. On aarch64 the baseline already includes NEON.
 //!
-//! This is the only `unsafe` in the crate: calling a `#[target_feature]` function, after
-//! checking that the running CPU supports the feature.
+//! The `unsafe` here (as in `vectorized.rs` and `avx2.rs`) is the call of a
+//! `#[target_feature]` function after checking that the running CPU supports the feature.
 #![allow(unsafe_code)]
 
 use super::reference as r;

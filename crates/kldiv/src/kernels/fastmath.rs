@@ -1,4 +1,5 @@
-//! Branch-free `exp` and `ln` in `f64` that the compiler can vectorise.
+//! Branch-free exponentials for the loss kernels, which the compiler can vectorise. (The
+//! logarithm they use is [`super::ln_f64`].)
 //!
 //! The standard library's `f64::exp` and `f64::ln` call the platform's libm one element at a
 //! time. The loss kernels ([`crate::loss`]) evaluate several exponentials per vocabulary entry,
@@ -88,53 +89,6 @@ pub fn fast_exp_f32(x: f32) -> f32 {
     if x < -87.0 { 0.0 } else { y }
 }
 
-/// `ln x` for `x > 0` (normal or subnormal) to a few ulp; `-∞` for `x = 0`. Branch-free.
-///
-/// ```
-/// use kldiv::kernels::fast_ln;
-/// assert_eq!(fast_ln(1.0), 0.0);
-/// assert!((fast_ln(10.0) - 10f64.ln()).abs() < 4.0 * f64::EPSILON * 10f64.ln());
-/// assert_eq!(fast_ln(0.0), f64::NEG_INFINITY);
-/// ```
-#[inline(always)]
-pub fn fast_ln(x: f64) -> f64 {
-    // Scale subnormals into the normal range.
-    let tiny = x < f64::MIN_POSITIVE;
-    let xs = if tiny {
-        x * 18_014_398_509_481_984.0
-    } else {
-        x
-    }; // 2^54
-    let bias = if tiny { -54.0 } else { 0.0 };
-    let bits = xs.to_bits();
-    // Split x = m · 2^e with m in [√½, √2).
-    let off = bits.wrapping_sub(0x3fe6_a09e_667f_3bcd); // bits of √½
-    let e = ((off as i64) >> 52) as f64;
-    let mbits = (off & 0x000f_ffff_ffff_ffff).wrapping_add(0x3fe6_a09e_667f_3bcd);
-    let m = f64::from_bits(mbits);
-    // ln m = 2 atanh(z), z = (m − 1)/(m + 1), |z| ≤ 0.1716.
-    let f = m - 1.0;
-    let z = f / (m + 1.0);
-    let w = z * z;
-    let p = 1.0 / 23.0;
-    let p = p * w + 1.0 / 21.0;
-    let p = p * w + 1.0 / 19.0;
-    let p = p * w + 1.0 / 17.0;
-    let p = p * w + 1.0 / 15.0;
-    let p = p * w + 1.0 / 13.0;
-    let p = p * w + 1.0 / 11.0;
-    let p = p * w + 1.0 / 9.0;
-    let p = p * w + 1.0 / 7.0;
-    let p = p * w + 1.0 / 5.0;
-    let p = p * w + 1.0 / 3.0;
-    // ln m = f − f²/2 + … written as 2z + 2z·w·p, with 2z = f − z·f for accuracy.
-    let two_z = f - z * f;
-    let lnm = two_z + two_z * w * p;
-    let ex = e + bias;
-    let y = ex * LN2_HI + (lnm + ex * LN2_LO);
-    if x == 0.0 { f64::NEG_INFINITY } else { y }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,29 +125,5 @@ mod tests {
         }
         assert!(worst < 3e-7, "exp_f32 worst relative error {worst:e}");
         assert_eq!(fast_exp_f32(-88.0), 0.0);
-    }
-
-    #[test]
-    fn ln_matches_std() {
-        let mut worst: f64 = 0.0;
-        let mut x = 1e-310;
-        while x < 1e300 {
-            let a = fast_ln(x);
-            let b = x.ln();
-            let err = if b.abs() > 1e-3 {
-                ulps(a, b)
-            } else {
-                (a - b).abs() / f64::EPSILON
-            };
-            worst = worst.max(err);
-            x *= 1.37;
-        }
-        for i in 1..20_000 {
-            let x = 0.5 + i as f64 * 5e-5;
-            let d = (fast_ln(x) - x.ln()).abs() / f64::EPSILON;
-            worst = worst.max(d);
-        }
-        assert!(worst < 4.0, "ln worst {worst} ulp");
-        assert_eq!(fast_ln(0.0), f64::NEG_INFINITY);
     }
 }

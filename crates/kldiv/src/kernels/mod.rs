@@ -12,7 +12,7 @@
 //!
 //! This module is the only place for vectorised code and runtime CPU dispatch. Each block is
 //! reduced by the lane-parallel kernels of `lanes` (compiled twice: for the baseline ISA and,
-//! selected at run time, for AVX2+FMA); [`reference`] holds the plain scalar loops they are
+//! selected at run time, for AVX2+FMA); [`reference`](mod@reference) holds the plain scalar loops they are
 //! tested against.
 
 #[cfg(target_arch = "x86_64")]
@@ -27,7 +27,7 @@ mod terms;
 mod vectorized;
 
 pub use exp::{exp_f32, exp_f64};
-pub use fastmath::{fast_exp, fast_exp_f32, fast_ln};
+pub use fastmath::{fast_exp, fast_exp_f32};
 pub use ln::{ln_f32, ln_f64};
 pub use terms::{kl_excess, kl_term, ln_ratio};
 pub use vectorized::{Kernel, vectorized};

@@ -16,7 +16,7 @@ pub trait Kernel {
 /// both (checked at run time, cached by the standard library), and as ordinary code otherwise.
 ///
 /// With `#[inline(always)]` on [`Kernel::run`] and on the kernels it calls
-/// ([`super::fast_exp`], [`super::fast_exp_f32`], [`super::fast_ln`], the loss row kernels),
+/// ([`super::fast_exp`], [`super::fast_exp_f32`], [`super::ln_f64`], the loss row kernels),
 /// the compiler uses 256-bit vectors for them. Results are identical on both paths (no
 /// floating-point contraction is introduced).
 ///

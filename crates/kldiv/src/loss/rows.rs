@@ -18,14 +18,14 @@
 //!   (and `P·Σ P v`), whose sums are known only after pass 2.
 //!
 //! Everything is evaluated in `f64` (inputs converted on load) with the branch-free
-//! [`fast_exp`]/[`fast_ln`] — except the exponential of `f32` rows, which runs in `f32`
+//! [`fast_exp`]/[`ln_f64`] — except the exponential of `f32` rows, which runs in `f32`
 //! ([`fast_exp_f32`], relative error `< 3e-7`) on an argument formed in `f64` — so the loops
 //! vectorise (and use AVX2 through [`crate::kernels::vectorized`]); per-block lane sums are combined with
 //! compensated summation. Zeros of `P` or `Q` are selected out of every product, so no
 //! `0 · ∞` NaN can appear.
 
 use crate::error::{Arg, Error, Result};
-use crate::kernels::{fast_exp, fast_exp_f32, fast_ln};
+use crate::kernels::{fast_exp, fast_exp_f32, ln_f64};
 use crate::real::Real;
 
 use super::teacher::Encoding;
@@ -360,7 +360,7 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
         for j in 0..BLK {
             let q = exp_t::<T>(xs[j]);
             let p = exp_t::<T>(xt[j]);
-            let lm = fast_ln(wp * p + wq * q);
+            let lm = ln_f64(wp * p + wq * q);
             qu[j] = if q > 0.0 {
                 q * (wq * (xs[j] - lm))
             } else {

@@ -82,7 +82,7 @@ impl Encoding for AsLogit {
 impl Encoding for AsProb {
     #[inline(always)]
     fn logit(x: f64) -> f64 {
-        crate::kernels::fast_ln(x)
+        crate::kernels::ln_f64(x)
     }
     #[inline(always)]
     fn valid(x: f64) -> bool {
