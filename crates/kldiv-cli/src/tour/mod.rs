@@ -65,8 +65,9 @@ pub fn run(args: &TourArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     writeln!(
         out,
-        "kldiv tour — the Kullback–Leibler divergence in {} chapters\n",
-        selected.len()
+        "kldiv tour — the Kullback–Leibler divergence in {} chapter{}\n",
+        selected.len(),
+        if selected.len() == 1 { "" } else { "s" }
     )?;
     for (i, c) in selected.iter().enumerate() {
         let heading = format!("{}. {}", i + 1, c.title);
