@@ -1,0 +1,471 @@
+//! [`Figure`]: the options every plot shares, output formats, and the render step.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::prelude::*;
+
+use crate::PlotError;
+
+/// The embedded font: DejaVu Sans (Bitstream Vera licence, see `fonts/LICENSE-DejaVu.txt`).
+static DEJAVU_SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+
+/// Smallest and largest accepted side of a figure, in pixels.
+const SIZE_LIMITS: std::ops::RangeInclusive<u32> = 16..=16384;
+
+/// Output format of a figure, chosen by the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Scalable vector graphics (`.svg`). Text is stored as `<text>` elements in the
+    /// `sans-serif` family, so viewers use their own sans-serif font.
+    Svg,
+    /// 8-bit RGB PNG (`.png`), text rasterised from the embedded DejaVu Sans.
+    Png,
+}
+
+impl Format {
+    /// The format named by the extension of `path` (`.svg` or `.png`, any case).
+    ///
+    /// # Errors
+    /// [`PlotError::UnsupportedFormat`] naming the path for any other extension or none.
+    pub fn from_path(path: &Path) -> Result<Self, PlotError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("svg") => Ok(Self::Svg),
+            Some("png") => Ok(Self::Png),
+            _ => Err(PlotError::UnsupportedFormat {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// What a plot call drew, returned on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlotSummary {
+    /// The file written.
+    pub path: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// Width and height in pixels.
+    pub size: (u32, u32),
+    /// Data items drawn: points of line series and scatter plots, bars, grid cells.
+    pub drawn: usize,
+    /// Items skipped because a coordinate or value was NaN or ±∞. (Heatmap cells with a
+    /// non-finite value are painted grey and counted here.)
+    pub skipped_non_finite: usize,
+    /// Finite items skipped because they cannot be shown on a log axis (y ≤ 0).
+    pub skipped_non_positive: usize,
+}
+
+/// Counts gathered while preparing data, turned into a [`PlotSummary`] after rendering.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    pub drawn: usize,
+    pub skipped_non_finite: usize,
+    pub skipped_non_positive: usize,
+}
+
+/// The options every figure shares: title, axis labels, size, log-scaled y.
+///
+/// A `Figure` holds no data; each plotting method takes the data, draws it and writes one
+/// file whose format is chosen by the extension (`.svg` or `.png`). The same `Figure` can be
+/// reused for several files.
+///
+/// ```
+/// let fig = kldiv_plot::Figure::new("KL(p‖q) per epoch")
+///     .x_label("epoch")
+///     .y_label("KL (nats)")
+///     .size(640, 480)
+///     .log_y(true);
+/// assert_eq!(fig.dimensions(), (640, 480));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    title: String,
+    x_label: String,
+    y_label: String,
+    width: u32,
+    height: u32,
+    log_y: bool,
+    /// Whether the mesh draws the y-axis label itself. Off for PNG: plotters' bitmap text
+    /// path ignores rotation, so [`Figure::render`] draws the label rotated after painting.
+    mesh_y_desc: bool,
+}
+
+impl Default for Figure {
+    fn default() -> Self {
+        Self::new("")
+    }
+}
+
+impl Figure {
+    /// A figure with this title (may be empty), no axis labels, 800×600 pixels, linear axes.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            x_label: String::new(),
+            y_label: String::new(),
+            width: 800,
+            height: 600,
+            log_y: false,
+            mesh_y_desc: true,
+        }
+    }
+
+    /// Sets the title drawn above the plot.
+    #[must_use]
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// Sets the label of the horizontal axis.
+    #[must_use]
+    pub fn x_label(mut self, label: impl Into<String>) -> Self {
+        self.x_label = label.into();
+        self
+    }
+
+    /// Sets the label of the vertical axis.
+    #[must_use]
+    pub fn y_label(mut self, label: impl Into<String>) -> Self {
+        self.y_label = label.into();
+        self
+    }
+
+    /// Sets the size in pixels (for SVG, the size of the view box). Each side must be in
+    /// 16..=16384; this is checked when drawing. Fonts scale with the size.
+    #[must_use]
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.width = width;
+        self.height = height;
+        self
+    }
+
+    /// Draws the y axis on a log scale. Used by [`Figure::lines`] (points with y ≤ 0 are
+    /// skipped and counted); the other plot kinds reject it with
+    /// [`PlotError::InvalidArgument`].
+    #[must_use]
+    pub fn log_y(mut self, log_y: bool) -> Self {
+        self.log_y = log_y;
+        self
+    }
+
+    /// The title.
+    pub fn get_title(&self) -> &str {
+        &self.title
+    }
+
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// Whether the y axis is log-scaled.
+    pub fn is_log_y(&self) -> bool {
+        self.log_y
+    }
+
+    pub(crate) fn reject_log_y(&self, kind: &str) -> Result<(), PlotError> {
+        if self.log_y {
+            return Err(PlotError::InvalidArgument {
+                what: "option log_y".into(),
+                reason: format!("a log-scaled y axis is supported for line plots, not {kind}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Font scale relative to an 800×600 figure.
+    pub(crate) fn scale(&self) -> f64 {
+        let w = f64::from(self.width);
+        let h = f64::from(self.height) * 4.0 / 3.0;
+        (w.min(h) / 800.0).clamp(0.5, 4.0)
+    }
+
+    /// A text style of `base` pixels at 800×600, scaled with the figure.
+    pub(crate) fn font(&self, base: f64) -> TextStyle<'static> {
+        TextStyle::from(FontDesc::new(
+            FontFamily::SansSerif,
+            base * self.scale(),
+            FontStyle::Normal,
+        ))
+        .color(&BLACK)
+    }
+
+    /// A length of `base` pixels at 800×600, scaled with the figure.
+    pub(crate) fn px(&self, base: f64) -> u32 {
+        // Float-to-int `as` saturates; the value is positive and small.
+        (base * self.scale()).round().max(1.0) as u32
+    }
+
+    /// A chart builder on `area` with the title and room for tick labels.
+    pub(crate) fn chart_builder<'a, 'b, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+    ) -> ChartBuilder<'a, 'b, DB> {
+        let mut builder = ChartBuilder::on(area);
+        builder
+            .margin(self.px(14.0))
+            .x_label_area_size(self.px(if self.x_label.is_empty() { 30.0 } else { 50.0 }))
+            .y_label_area_size(self.px(if self.y_label.is_empty() { 60.0 } else { 80.0 }));
+        if !self.title.is_empty() {
+            builder.caption(&self.title, self.font(24.0));
+        }
+        builder
+    }
+
+    /// Axis labels and tick fonts on a mesh.
+    pub(crate) fn style_mesh<DB, X, Y>(&self, mesh: &mut MeshStyle<'_, '_, X, Y, DB>)
+    where
+        DB: DrawingBackend,
+        X: Ranged + ValueFormatter<X::ValueType>,
+        Y: Ranged + ValueFormatter<Y::ValueType>,
+    {
+        mesh.label_style(self.font(13.0))
+            .axis_desc_style(self.font(16.0))
+            .light_line_style(BLACK.mix(0.04))
+            .bold_line_style(BLACK.mix(0.12));
+        if !self.x_label.is_empty() {
+            mesh.x_desc(self.x_label.as_str());
+        }
+        if !self.y_label.is_empty() && self.mesh_y_desc {
+            mesh.y_desc(self.y_label.as_str());
+        }
+    }
+
+    /// Checks the size, draws with `painter` on a white canvas and writes the file.
+    pub(crate) fn render<P: Paint>(
+        &self,
+        path: &Path,
+        format: Format,
+        counts: Counts,
+        painter: &P,
+    ) -> Result<PlotSummary, PlotError> {
+        let (width, height) = (self.width, self.height);
+        if !SIZE_LIMITS.contains(&width) || !SIZE_LIMITS.contains(&height) {
+            return Err(PlotError::InvalidSize { width, height });
+        }
+        register_font().map_err(|message| PlotError::Draw {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        let draw_err = |message: String| PlotError::Draw {
+            path: path.to_path_buf(),
+            message,
+        };
+        match format {
+            Format::Svg => {
+                let mut svg = String::new();
+                {
+                    let root =
+                        SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                    root.fill(&WHITE).map_err(|e| draw_err(e.to_string()))?;
+                    painter.paint(self, &root).map_err(draw_err)?;
+                    root.present().map_err(|e| draw_err(e.to_string()))?;
+                }
+                std::fs::write(path, svg).map_err(|source| PlotError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            }
+            Format::Png => {
+                // Both sides are at most 16384, so the product fits in usize on 64-bit and
+                // 32-bit targets alike (3·2²⁸ < 2³²).
+                let len = 3 * width as usize * height as usize;
+                let mut rgb = vec![0u8; len];
+                let rows = {
+                    let root =
+                        BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+                    root.fill(&WHITE).map_err(|e| draw_err(e.to_string()))?;
+                    let fig = Figure {
+                        mesh_y_desc: false,
+                        ..self.clone()
+                    };
+                    let rows = painter.paint(&fig, &root).map_err(draw_err)?;
+                    root.present().map_err(|e| draw_err(e.to_string()))?;
+                    rows
+                };
+                if !self.y_label.is_empty() {
+                    self.draw_rotated_y_label(&mut rgb, rows)
+                        .map_err(|e| draw_err(e.to_string()))?;
+                }
+                write_png(path, &rgb, width, height)?;
+            }
+        }
+        Ok(PlotSummary {
+            path: path.to_path_buf(),
+            format,
+            size: (width, height),
+            drawn: counts.drawn,
+            skipped_non_finite: counts.skipped_non_finite,
+            skipped_non_positive: counts.skipped_non_positive,
+        })
+    }
+}
+
+impl Figure {
+    /// Draws the y-axis label reading upwards, centred on the plot rows `rows`, into an RGB
+    /// buffer of this figure's size: the text is rendered upright into a scratch buffer and
+    /// copied rotated by 90°. Only pixels darker than white are copied.
+    fn draw_rotated_y_label(&self, rgb: &mut [u8], rows: PlotRows) -> Result<(), String> {
+        let font = self.font(16.0);
+        let (tw, th) = {
+            let mut probe = [0u8; 3];
+            let area = BitMapBackend::with_buffer(&mut probe, (1, 1)).into_drawing_area();
+            area.estimate_text_size(&self.y_label, &font).map_err(de)?
+        };
+        let (tw, th) = (tw.clamp(1, 16384), (th + th / 3).clamp(1, 16384));
+        let mut scratch = vec![255u8; 3 * tw as usize * th as usize];
+        {
+            let area = BitMapBackend::with_buffer(&mut scratch, (tw, th)).into_drawing_area();
+            area.draw(&Text::new(self.y_label.as_str(), (0, 0), &font))
+                .map_err(de)?;
+            area.present().map_err(de)?;
+        }
+        let (w, h) = (self.width as i64, self.height as i64);
+        let left = i64::from(self.px(8.0));
+        let centre = (i64::from(rows.0) + i64::from(rows.1)) / 2;
+        let top = centre - i64::from(tw) / 2;
+        for ty in 0..i64::from(th) {
+            for tx in 0..i64::from(tw) {
+                let src = 3 * (ty * i64::from(tw) + tx) as usize;
+                let px = &scratch[src..src + 3];
+                if px == [255, 255, 255] {
+                    continue;
+                }
+                // Rotate counter-clockwise: text x runs bottom to top, text y left to right.
+                let (dx, dy) = (left + ty, top + i64::from(tw) - 1 - tx);
+                if (0..w).contains(&dx) && (0..h).contains(&dy) {
+                    let dst = 3 * (dy * w + dx) as usize;
+                    rgb[dst..dst + 3].copy_from_slice(px);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Top and bottom pixel rows of the main plotting area of a painted figure.
+pub(crate) type PlotRows = (i32, i32);
+
+/// The [`PlotRows`] of a chart.
+pub(crate) fn plot_rows<DB: DrawingBackend, CT: plotters::coord::CoordTranslate>(
+    chart: &ChartContext<'_, DB, CT>,
+) -> PlotRows {
+    let (_, rows) = chart.plotting_area().get_pixel_range();
+    (rows.start, rows.end)
+}
+
+/// Something that can draw itself on any plotters backend.
+pub(crate) trait Paint {
+    /// Draws on `root` (already filled white) and returns the pixel rows of the main plotting
+    /// area. Errors are plotters' messages.
+    fn paint<DB: DrawingBackend>(
+        &self,
+        fig: &Figure,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<PlotRows, String>;
+}
+
+/// Registers the embedded DejaVu Sans as plotters' `sans-serif` family (once per process).
+///
+/// plotters keeps its `ab_glyph` font table in a process-wide map; this is the only global
+/// state the crate touches, and registering the same bytes again is harmless.
+fn register_font() -> Result<(), String> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS)
+                .map_err(|_| "the embedded DejaVu Sans font could not be parsed".to_string())
+        })
+        .clone()
+}
+
+/// Encodes an RGB buffer as a PNG file.
+fn write_png(path: &Path, rgb: &[u8], width: u32, height: u32) -> Result<(), PlotError> {
+    let file = File::create(path).map_err(|source| PlotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let enc_err = |e: png::EncodingError| match e {
+        png::EncodingError::IoError(source) => PlotError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => PlotError::Encode {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
+    };
+    let mut encoder = png::Encoder::new(BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(enc_err)?;
+    writer.write_image_data(rgb).map_err(enc_err)?;
+    writer.finish().map_err(enc_err)
+}
+
+/// The Tableau-10 palette, then well-spread hues for indices ≥ 10.
+pub(crate) fn palette(i: usize) -> RGBColor {
+    const TAB10: [(u8, u8, u8); 10] = [
+        (31, 119, 180),
+        (255, 127, 14),
+        (44, 160, 44),
+        (214, 39, 40),
+        (148, 103, 189),
+        (140, 86, 75),
+        (227, 119, 194),
+        (127, 127, 127),
+        (188, 189, 34),
+        (23, 190, 207),
+    ];
+    if let Some(&(r, g, b)) = TAB10.get(i) {
+        return RGBColor(r, g, b);
+    }
+    // Golden-angle hue steps; alternate lightness so neighbours differ.
+    let k = (i - TAB10.len()) as f64;
+    let hue = (k * 0.381_966_011_250_105).fract();
+    let light = if i % 2 == 0 { 0.40 } else { 0.58 };
+    let (r, g, b) = HSLColor(hue, 0.70, light).rgb();
+    RGBColor(r, g, b)
+}
+
+/// `lo..hi` widened by `frac` of its span on both sides; a degenerate span is widened to ±0.5
+/// (or ±5 % of the value).
+pub(crate) fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
+    let span = hi - lo;
+    if span > 0.0 && span.is_finite() {
+        (lo - frac * span, hi + frac * span)
+    } else {
+        let d = if lo == 0.0 { 0.5 } else { 0.05 * lo.abs() };
+        (lo - d, hi + d)
+    }
+}
+
+/// Min and max of an iterator of finite values, or `None` if it is empty.
+pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    values.into_iter().fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// `Err(String)` from a plotters drawing error.
+pub(crate) fn de<E: std::error::Error + Send + Sync>(
+    e: plotters::drawing::DrawingAreaErrorKind<E>,
+) -> String {
+    e.to_string()
+}
