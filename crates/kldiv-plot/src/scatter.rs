@@ -90,9 +90,15 @@ impl<'a> Scatter<'a> {
     }
 }
 
+/// The points of one label, with its legend text (none when unlabelled or past the cap).
+struct Group {
+    label: usize,
+    name: Option<String>,
+    points: Vec<(f64, f64)>,
+}
+
 struct Prepared {
-    /// Label (or 0 when unlabelled), legend text, points.
-    groups: Vec<(usize, Option<String>, Vec<(f64, f64)>)>,
+    groups: Vec<Group>,
     x: (f64, f64),
     y: (f64, f64),
     radius: f64,
@@ -176,7 +182,11 @@ impl Figure {
                         .cloned()
                         .unwrap_or_else(|| label.to_string())
                 });
-                (label, name, pts)
+                Group {
+                    label,
+                    name,
+                    points: pts,
+                }
             })
             .collect();
         let prepared = Prepared {
@@ -206,11 +216,16 @@ impl Paint for Prepared {
 
         let r = (self.radius * fig.scale()).round().max(1.0) as u32;
         let mut any_label = false;
-        for (label, name, pts) in &self.groups {
+        for Group {
+            label,
+            name,
+            points,
+        } in &self.groups
+        {
             let colour = palette(*label);
             let style = colour.mix(self.opacity).filled();
             let anno = chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, r, style)))
+                .draw_series(points.iter().map(|&p| Circle::new(p, r, style)))
                 .map_err(de)?;
             if let Some(name) = name {
                 any_label = true;
