@@ -138,7 +138,7 @@ impl Paint for BarChart {
             .build_cartesian_2d(x, self.y.0..self.y.1)
             .map_err(de)?;
         let mut mesh = chart.configure_mesh();
-        fig.style_mesh(&mut mesh);
+        fig.style_mesh(&mut mesh, false);
         mesh.disable_x_mesh().draw().map_err(de)?;
 
         let n = self.groups.len() as f64;
@@ -171,15 +171,7 @@ impl Paint for BarChart {
             )))
             .map_err(de)?;
         if self.groups.iter().any(|g| !g.0.is_empty()) {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(fig.font(14.0))
-                .legend_area_size(fig.px(30.0))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(de)?;
+            fig.draw_legend(&mut chart, 30.0)?;
         }
         Ok(plot_rows(&chart))
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::chart::MeshStyle;
-use plotters::coord::Shift;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use crate::PlotError;
@@ -76,6 +76,23 @@ pub(crate) struct Counts {
     pub skipped_non_positive: usize,
 }
 
+/// Where the legend goes, if anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Legend {
+    /// Inside the plot, top right (the default).
+    #[default]
+    UpperRight,
+    /// Inside the plot, top left.
+    UpperLeft,
+    /// Inside the plot, bottom left.
+    LowerLeft,
+    /// Inside the plot, bottom right.
+    LowerRight,
+    /// No legend.
+    Hidden,
+}
+
 /// The options every figure shares: title, axis labels, size, log-scaled y.
 ///
 /// A `Figure` holds no data; each plotting method takes the data, draws it and writes one
@@ -98,6 +115,7 @@ pub struct Figure {
     width: u32,
     height: u32,
     log_y: bool,
+    legend: Legend,
     /// Whether the mesh draws the y-axis label itself. Off for PNG: plotters' bitmap text
     /// path ignores rotation, so [`Figure::render`] draws the label rotated after painting.
     mesh_y_desc: bool,
@@ -119,6 +137,7 @@ impl Figure {
             width: 800,
             height: 600,
             log_y: false,
+            legend: Legend::UpperRight,
             mesh_y_desc: true,
         }
     }
@@ -159,6 +178,13 @@ impl Figure {
     #[must_use]
     pub fn log_y(mut self, log_y: bool) -> Self {
         self.log_y = log_y;
+        self
+    }
+
+    /// Places the legend (named series, bar groups, scatter labels, overlays) or hides it.
+    #[must_use]
+    pub fn legend(mut self, legend: Legend) -> Self {
+        self.legend = legend;
         self
     }
 
@@ -226,14 +252,45 @@ impl Figure {
         builder
     }
 
-    /// Axis labels and tick fonts on a mesh.
-    pub(crate) fn style_mesh<DB, X, Y>(&self, mesh: &mut MeshStyle<'_, '_, X, Y, DB>)
+    /// Draws the legend of the labelled series of `chart` at the chosen position, with a
+    /// swatch area `swatch` pixels wide (at 800×600). Does nothing for [`Legend::Hidden`].
+    pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+        &self,
+        chart: &mut ChartContext<'a, DB, CT>,
+        swatch: f64,
+    ) -> Result<(), String> {
+        let position = match self.legend {
+            Legend::UpperRight => SeriesLabelPosition::UpperRight,
+            Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+            Legend::LowerRight => SeriesLabelPosition::LowerRight,
+            Legend::Hidden => return Ok(()),
+        };
+        chart
+            .configure_series_labels()
+            .position(position)
+            .margin(self.px(10.0))
+            .label_font(self.font(14.0))
+            .legend_area_size(self.px(swatch))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(de)
+    }
+
+    /// Axis labels, tick fonts and tidy f64 tick labels on a mesh. `tidy_x` is false for
+    /// axes that format their own labels (bar categories).
+    pub(crate) fn style_mesh<DB, X, Y>(&self, mesh: &mut MeshStyle<'_, '_, X, Y, DB>, tidy_x: bool)
     where
         DB: DrawingBackend,
-        X: Ranged + ValueFormatter<X::ValueType>,
-        Y: Ranged + ValueFormatter<Y::ValueType>,
+        X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
-        mesh.label_style(self.font(13.0))
+        if tidy_x {
+            mesh.x_label_formatter(&tidy_tick);
+        }
+        mesh.y_label_formatter(&tidy_tick)
+            .label_style(self.font(13.0))
             .axis_desc_style(self.font(16.0))
             .light_line_style(BLACK.mix(0.04))
             .bold_line_style(BLACK.mix(0.12));
@@ -463,9 +520,80 @@ pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64
     })
 }
 
+/// An axis tick label: the value rounded to 12 significant digits (hiding the float noise of
+/// computed tick positions), printed in its shortest form: `50`, `0.25`, `-3.5`, `1e-6`.
+pub(crate) fn tidy_tick(v: &f64) -> String {
+    let v = *v;
+    if v == 0.0 || !v.is_finite() {
+        return if v.is_finite() {
+            "0".into()
+        } else {
+            v.to_string()
+        };
+    }
+    let rounded: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+    let a = rounded.abs();
+    if (1e-4..1e6).contains(&a) {
+        rounded.to_string()
+    } else {
+        format!("{rounded:e}")
+    }
+}
+
 /// `Err(String)` from a plotters drawing error.
 pub(crate) fn de<E: std::error::Error + Send + Sync>(
     e: plotters::drawing::DrawingAreaErrorKind<E>,
 ) -> String {
     e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_ticks() {
+        assert_eq!(tidy_tick(&50.0), "50");
+        assert_eq!(tidy_tick(&-10.0), "-10");
+        assert_eq!(tidy_tick(&0.30000000000000004), "0.3");
+        assert_eq!(tidy_tick(&0.25), "0.25");
+        assert_eq!(tidy_tick(&-0.0), "0");
+        assert_eq!(tidy_tick(&1e-6), "1e-6");
+        assert_eq!(tidy_tick(&2.5e7), "2.5e7");
+        assert_eq!(tidy_tick(&f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a/b.svg")).ok(),
+            Some(Format::Svg)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("b.PnG")).ok(),
+            Some(Format::Png)
+        );
+        assert!(Format::from_path(Path::new("b.jpg")).is_err());
+        assert!(Format::from_path(Path::new("svg")).is_err());
+    }
+
+    #[test]
+    fn palette_colours_are_distinct() {
+        let colours: std::collections::HashSet<_> = (0..40)
+            .map(|i| {
+                let c = palette(i);
+                (c.0, c.1, c.2)
+            })
+            .collect();
+        assert_eq!(colours.len(), 40);
+    }
+
+    #[test]
+    fn padding() {
+        assert_eq!(padded(0.0, 10.0, 0.1), (-1.0, 11.0));
+        assert_eq!(padded(0.0, 0.0, 0.1), (-0.5, 0.5));
+        assert_eq!(padded(2.0, 2.0, 0.1), (1.9, 2.1));
+        assert_eq!(min_max([3.0, -1.0, 2.0]), Some((-1.0, 3.0)));
+        assert_eq!(min_max([]), None);
+    }
 }

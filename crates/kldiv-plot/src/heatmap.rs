@@ -550,7 +550,7 @@ impl Paint for Prepared<'_> {
             }))
             .map_err(de)?;
         let mut mesh = chart.configure_mesh();
-        fig.style_mesh(&mut mesh);
+        fig.style_mesh(&mut mesh, true);
         mesh.disable_mesh().draw().map_err(de)?;
 
         if !self.contour_segments.is_empty() {
@@ -607,15 +607,7 @@ impl Paint for Prepared<'_> {
             }
         }
         if any_label {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(fig.font(14.0))
-                .legend_area_size(fig.px(22.0))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(de)?;
+            fig.draw_legend(&mut chart, 22.0)?;
         }
 
         if self.colorbar {

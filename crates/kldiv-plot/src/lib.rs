@@ -61,7 +61,7 @@ mod scatter;
 
 pub use bar::Bars;
 pub use error::PlotError;
-pub use figure::{Figure, Format, PlotSummary};
+pub use figure::{Figure, Format, Legend, PlotSummary};
 pub use heatmap::{Grid, Heatmap, Overlay};
 pub use line::Series;
 pub use scatter::{MAX_LEGEND_ENTRIES, Scatter};

@@ -224,7 +224,7 @@ impl Lines<'_> {
             .build_cartesian_2d(x, y)
             .map_err(de)?;
         let mut mesh = chart.configure_mesh();
-        fig.style_mesh(&mut mesh);
+        fig.style_mesh(&mut mesh, true);
         mesh.draw().map_err(de)?;
 
         let width = fig.px(2.0);
@@ -271,15 +271,7 @@ impl Lines<'_> {
             }
         }
         if any_label {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(fig.font(14.0))
-                .legend_area_size(fig.px(36.0))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(de)?;
+            fig.draw_legend(&mut chart, 36.0)?;
         }
         Ok(plot_rows(&chart))
     }

@@ -211,7 +211,7 @@ impl Paint for Prepared {
             .build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)
             .map_err(de)?;
         let mut mesh = chart.configure_mesh();
-        fig.style_mesh(&mut mesh);
+        fig.style_mesh(&mut mesh, true);
         mesh.draw().map_err(de)?;
 
         let r = (self.radius * fig.scale()).round().max(1.0) as u32;
@@ -235,15 +235,7 @@ impl Paint for Prepared {
             }
         }
         if any_label {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(fig.font(14.0))
-                .legend_area_size(fig.px(22.0))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(de)?;
+            fig.draw_legend(&mut chart, 22.0)?;
         }
         Ok(plot_rows(&chart))
     }

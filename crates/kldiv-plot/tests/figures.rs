@@ -7,7 +7,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use kldiv_plot::{Bars, Figure, Format, Grid, Heatmap, Overlay, PlotError, Scatter, Series};
+use kldiv_plot::{
+    Bars, Figure, Format, Grid, Heatmap, Legend, Overlay, PlotError, Scatter, Series,
+};
 
 /// A decoded PNG: width, height, RGB pixels.
 struct Image {
@@ -325,6 +327,15 @@ fn scatter_20k_points_png_and_svg() {
         n,
     );
     assert!(svg.matches("<circle").count() >= n - 2);
+
+    // The legend can be hidden.
+    let s = fig
+        .clone()
+        .legend(Legend::Hidden)
+        .scatter(&sc, dir.path().join("hidden.svg"))
+        .unwrap();
+    let svg = check_svg(&s.path, &["embedding"], n);
+    assert!(!svg.contains("setosa"));
 
     // Unlabelled points: one colour, no legend.
     let s = fig
