@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
-use crate::figure::{Counts, Paint, PlotRows, de, min_max, palette, plot_rows};
+use crate::figure::{Counts, Paint, PlotRows, check_axis, de, min_max, palette, plot_rows};
 use crate::{Figure, Format, PlotError, PlotSummary};
 
 /// One named set of bar heights, one per category (e.g. the probabilities of P).
@@ -103,7 +103,7 @@ impl Figure {
                 skipped: counts.skipped_non_finite,
             });
         };
-        let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+        let (lo, hi) = check_axis(lo.min(0.0), hi.max(0.0), "bar heights")?;
         let span = if hi > lo { hi - lo } else { 1.0 };
         let y = (
             if lo < 0.0 { lo - 0.05 * span } else { 0.0 },

@@ -500,16 +500,47 @@ pub(crate) fn palette(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-/// `lo..hi` widened by `frac` of its span on both sides; a degenerate span is widened to ±0.5
-/// (or ±5 % of the value).
-pub(crate) fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
-    let span = hi - lo;
-    if span > 0.0 && span.is_finite() {
-        (lo - frac * span, hi + frac * span)
-    } else {
-        let d = if lo == 0.0 { 0.5 } else { 0.05 * lo.abs() };
-        (lo - d, hi + d)
+/// The largest absolute coordinate that can be drawn. Beyond it the span of an axis may
+/// overflow, and plotters' tick search does not terminate on an infinite span.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e300;
+
+/// Checks an axis range `lo ≤ hi` of finite values and makes it drawable: values beyond
+/// ±[`MAX_MAGNITUDE`] are an error; a span narrower than `1e-9·max(|lo|, |hi|)` (or 1e-200)
+/// is widened to that width around its centre, a zero span to ±0.5 around 0 or ±5 %.
+pub(crate) fn check_axis(lo: f64, hi: f64, what: &str) -> Result<(f64, f64), PlotError> {
+    // `f64::max` ignores NaN, so test both ends.
+    let mag = lo.abs().max(hi.abs());
+    if !(lo.abs() <= MAX_MAGNITUDE && hi.abs() <= MAX_MAGNITUDE) {
+        return Err(PlotError::InvalidArgument {
+            what: what.into(),
+            reason: format!(
+                "values up to {mag:e} in absolute value; at most {MAX_MAGNITUDE:e} can be drawn"
+            ),
+        });
     }
+    let min_span = (mag * 1e-9).max(1e-200);
+    let span = hi - lo;
+    Ok(if span <= 0.0 {
+        let d = if mag == 0.0 {
+            0.5
+        } else {
+            (0.05 * mag).max(min_span)
+        };
+        (lo - d, hi + d)
+    } else if span < min_span {
+        let mid = lo + span / 2.0;
+        (mid - min_span / 2.0, mid + min_span / 2.0)
+    } else {
+        (lo, hi)
+    })
+}
+
+/// `lo..hi` made drawable by [`check_axis`], then widened by `frac` of its span on both
+/// sides.
+pub(crate) fn padded(lo: f64, hi: f64, frac: f64, what: &str) -> Result<(f64, f64), PlotError> {
+    let (lo, hi) = check_axis(lo, hi, what)?;
+    let span = hi - lo;
+    Ok((lo - frac * span, hi + frac * span))
 }
 
 /// Min and max of an iterator of finite values, or `None` if it is empty.
@@ -590,9 +621,14 @@ mod tests {
 
     #[test]
     fn padding() {
-        assert_eq!(padded(0.0, 10.0, 0.1), (-1.0, 11.0));
-        assert_eq!(padded(0.0, 0.0, 0.1), (-0.5, 0.5));
-        assert_eq!(padded(2.0, 2.0, 0.1), (1.9, 2.1));
+        assert_eq!(padded(0.0, 10.0, 0.1, "x").ok(), Some((-1.0, 11.0)));
+        assert_eq!(padded(0.0, 0.0, 0.0, "x").ok(), Some((-0.5, 0.5)));
+        assert_eq!(padded(2.0, 2.0, 0.0, "x").ok(), Some((1.9, 2.1)));
+        let (lo, hi) = check_axis(1.0, 1.0 + 1e-15, "x").unwrap();
+        assert!((hi - lo - 1e-9).abs() < 1e-15 && lo < 1.0 && hi > 1.0);
+        assert!(check_axis(-1e301, 0.0, "x").is_err());
+        assert!(check_axis(0.0, f64::INFINITY, "x").is_err());
+        assert!(check_axis(f64::NAN, 0.0, "x").is_err());
         assert_eq!(min_max([3.0, -1.0, 2.0]), Some((-1.0, 3.0)));
         assert_eq!(min_max([]), None);
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::figure::{Counts, Paint, PlotRows, de, plot_rows};
+use crate::figure::{Counts, Paint, PlotRows, check_axis, de, plot_rows};
 use crate::{Figure, Format, PlotError, PlotSummary};
 
 /// Values of a function on a regular `nx × ny` grid of cell centres covering a rectangle.
@@ -119,6 +119,21 @@ impl Grid {
         )
     }
 
+    /// `p` clamped into the grid's rectangle widened by 1000 spans on each side: far
+    /// enough that the clamping is invisible, near enough that plotters' pixel arithmetic
+    /// (i32) cannot overflow.
+    fn clamp_near(&self, p: (f64, f64)) -> (f64, f64) {
+        let clamp = |v: f64, (lo, hi): (f64, f64)| {
+            let m = 1000.0 * (hi - lo);
+            if v.is_nan() {
+                lo
+            } else {
+                v.clamp(lo - m, hi + m)
+            }
+        };
+        (clamp(p.0, self.x), clamp(p.1, self.y))
+    }
+
     fn steps(&self) -> (f64, f64) {
         (
             (self.x.1 - self.x.0) / self.nx as f64,
@@ -137,6 +152,15 @@ fn check_shape(x: (f64, f64), y: (f64, f64), nx: usize, ny: usize) -> Result<usi
             return Err(PlotError::InvalidArgument {
                 what: name.into(),
                 reason: format!("must be finite with lo < hi, got ({}, {})", r.0, r.1),
+            });
+        }
+        if check_axis(r.0, r.1, name)? != r {
+            return Err(PlotError::InvalidArgument {
+                what: name.into(),
+                reason: format!(
+                    "span {} is too narrow for its magnitude (need > 1e-9·max(|lo|, |hi|))",
+                    r.1 - r.0
+                ),
             });
         }
     }
@@ -315,24 +339,24 @@ impl Figure {
         if range.1 > range.0 {
             for k in 1..=heatmap.contours {
                 let t = k as f64 / (heatmap.contours + 1) as f64;
-                marching_squares(
-                    grid,
-                    range.0 + t * (range.1 - range.0),
-                    &mut contour_segments,
-                );
+                marching_squares(grid, lerp(range.0, range.1, t), &mut contour_segments);
             }
         }
         let mut overlays = Vec::with_capacity(heatmap.overlays.len());
         for o in &heatmap.overlays {
             let shape = match &o.kind {
                 OverlayKind::Gaussian { mean, cov, sigmas } => {
-                    Shape::Curves(ellipses(&o.name, *mean, *cov, sigmas)?)
+                    let mut curves = ellipses(&o.name, *mean, *cov, sigmas)?;
+                    for p in curves.iter_mut().flatten() {
+                        *p = grid.clamp_near(*p);
+                    }
+                    Shape::Curves(curves)
                 }
                 OverlayKind::Points(points) => {
                     let pts: Vec<(f64, f64)> = points
                         .iter()
                         .filter(|p| p[0].is_finite() && p[1].is_finite())
-                        .map(|p| (p[0], p[1]))
+                        .map(|p| grid.clamp_near((p[0], p[1])))
                         .collect();
                     counts.skipped_non_finite += points.len() - pts.len();
                     counts.drawn += pts.len();
@@ -402,6 +426,11 @@ fn ellipses(
     Ok(curves)
 }
 
+/// `a + t·(b − a)` without overflow for `a`, `b` near ±f64::MAX.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    a * (1.0 - t) + b * t
+}
+
 /// Appends the segments of the `level` contour of the grid (through cell centres) to `out`.
 /// Squares with a non-finite corner are skipped; saddles are resolved by the centre mean.
 fn marching_squares(grid: &Grid, level: f64, out: &mut Vec<[(f64, f64); 2]>) {
@@ -422,6 +451,12 @@ fn marching_squares(grid: &Grid, level: f64, out: &mut Vec<[(f64, f64); 2]>) {
                     return None;
                 }
                 let t = (level - v[e]) / (v[f] - v[e]);
+                // Guard against overflow of the difference for values near ±f64::MAX.
+                let t = if t.is_finite() {
+                    t.clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
                 let (x0, y0) = grid.cell_centre(corners[e].0, corners[e].1);
                 let (x1, y1) = grid.cell_centre(corners[f].0, corners[f].1);
                 Some((x0 + t * (x1 - x0), y0 + t * (y1 - y0)))
@@ -532,7 +567,8 @@ impl Paint for Prepared<'_> {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(de)?;
         let (lo, hi) = self.range;
-        let span = if hi > lo { hi - lo } else { 1.0 };
+        // Halves keep the span finite for values near ±f64::MAX.
+        let half_span = if hi > lo { hi / 2.0 - lo / 2.0 } else { 1.0 };
         let (dx, dy) = grid.steps();
         let (nx, ny) = grid.dims();
         chart
@@ -540,7 +576,7 @@ impl Paint for Prepared<'_> {
                 (0..nx).map(move |i| {
                     let v = grid.at(i, j);
                     let colour = if v.is_finite() {
-                        viridis((v - lo) / span)
+                        viridis((v / 2.0 - lo / 2.0) / half_span)
                     } else {
                         RGBColor(160, 160, 160)
                     };
@@ -643,7 +679,7 @@ impl Paint for Prepared<'_> {
             for s in 0..ticks {
                 let t = s as f64 / (ticks - 1) as f64;
                 let y = bottom - (t * height).round() as i32;
-                let v = if hi > lo { lo + t * (hi - lo) } else { lo };
+                let v = if hi > lo { lerp(lo, hi, t) } else { lo };
                 root.draw(&PathElement::new(
                     vec![(right, y), (right + fig.px(4.0) as i32, y)],
                     BLACK.stroke_width(1),

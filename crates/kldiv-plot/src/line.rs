@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use crate::figure::{Counts, Paint, PlotRows, de, min_max, padded, palette, plot_rows};
+use crate::figure::{Counts, Paint, PlotRows, check_axis, de, min_max, padded, palette, plot_rows};
 use crate::{Figure, Format, PlotError, PlotSummary};
 
 /// One named curve: y against x, or y against its index (0, 1, 2, …).
@@ -75,6 +75,9 @@ impl<'a> Series<'a> {
     }
 }
 
+/// The largest ratio max/min of a log-scaled y axis (after padding).
+const MAX_LOG_RATIO: f64 = 1e250;
+
 /// A series after validation: runs of drawable points, split where points were skipped.
 struct Prepared<'a> {
     name: &'a str,
@@ -99,6 +102,8 @@ impl Figure {
     /// [`PlotError::Empty`] if `series` or any series is empty;
     /// [`PlotError::LengthMismatch`] if a series' x and y lengths differ;
     /// [`PlotError::NoFiniteData`] if no point at all can be drawn;
+    /// [`PlotError::InvalidArgument`] if a coordinate exceeds ±1e300 or, on a log axis, the
+    /// drawn y values span more than about 227 decades;
     /// [`PlotError::InvalidSize`], [`PlotError::Io`], [`PlotError::Draw`],
     /// [`PlotError::Encode`] from rendering.
     pub fn lines(
@@ -170,18 +175,31 @@ impl Figure {
             });
         };
         let y = if self.is_log_y() {
-            if yr.0 == yr.1 {
+            check_axis(yr.0, yr.1, "y values")?;
+            let y = if yr.0 == yr.1 {
                 (yr.0 / 2.0, yr.1 * 2.0)
             } else {
                 let f = (yr.1 / yr.0).powf(0.05);
                 (yr.0 / f, yr.1 * f)
+            };
+            // plotters' log-axis ticks need a finite ratio (and loop for a very long time
+            // when it overflows); keep well inside f64.
+            if !(y.0 > 0.0 && y.1 / y.0 <= MAX_LOG_RATIO) {
+                return Err(PlotError::InvalidArgument {
+                    what: "y values on a log axis".into(),
+                    reason: format!(
+                        "range {:e}..{:e} spans more than {MAX_LOG_RATIO:e} (with 5 % padding)",
+                        yr.0, yr.1
+                    ),
+                });
             }
+            y
         } else {
-            padded(yr.0, yr.1, 0.05)
+            padded(yr.0, yr.1, 0.05, "y values")?
         };
         let lines = Lines {
             series: prepared,
-            x: padded(xr.0, xr.1, 0.0),
+            x: padded(xr.0, xr.1, 0.0, "x values")?,
             y,
         };
         self.render(path, format, counts, &lines)

@@ -191,8 +191,8 @@ impl Figure {
             .collect();
         let prepared = Prepared {
             groups,
-            x: padded(xr.0, xr.1, 0.04),
-            y: padded(yr.0, yr.1, 0.04),
+            x: padded(xr.0, xr.1, 0.04, "scatter x coordinates")?,
+            y: padded(yr.0, yr.1, 0.04, "scatter y coordinates")?,
             radius: scatter.radius,
             opacity: scatter.opacity,
         };

@@ -571,3 +571,113 @@ fn font_scales_with_figure_size() {
     let large = title_height(1600, 1200);
     assert!(large > 3 * small, "title height {small} vs {large}");
 }
+
+#[test]
+fn tiny_and_odd_sizes_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let y = [1.0, 3.0, 2.0];
+    let pts = [[0.0, 0.0], [1.0, 2.0]];
+    let grid = Grid::from_fn((0.0, 1.0), (0.0, 1.0), 4, 4, |x, y| x * y).unwrap();
+    for (w, h) in [(16, 16), (16, 900), (900, 16), (33, 47)] {
+        let fig = Figure::new("a title much wider than the figure")
+            .x_label("x label")
+            .y_label("y label")
+            .size(w, h);
+        for ext in ["png", "svg"] {
+            let p = |k: &str| dir.path().join(format!("{k}{w}x{h}.{ext}"));
+            // Either a file or an error; never a panic.
+            let results = [
+                fig.lines(&[Series::indexed("y", &y)], p("l")).map(|_| ()),
+                fig.bars(&["a", "b", "c"], &[Bars::new("P", &y)], p("b"))
+                    .map(|_| ()),
+                fig.scatter(&Scatter::new(&pts).labels(&[0, 1]), p("s"))
+                    .map(|_| ()),
+                fig.heatmap(
+                    &Heatmap::new(&grid).contours(2).overlay(Overlay::gaussian(
+                        "q",
+                        [0.5, 0.5],
+                        [[0.1, 0.0], [0.0, 0.1]],
+                    )),
+                    p("h"),
+                )
+                .map(|_| ()),
+            ];
+            for r in results {
+                if let Err(e) = r {
+                    assert!(matches!(e, PlotError::Draw { .. }), "{e}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn extreme_ranges_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let fig = Figure::new("extreme");
+    // A log axis over 600 decades is refused (plotters' tick search would not finish).
+    let err = fig
+        .clone()
+        .log_y(true)
+        .lines(
+            &[Series::indexed("y", &[1e-300, 1e300])],
+            dir.path().join("huge.png"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, PlotError::InvalidArgument { .. }), "{err}");
+    // Heatmap values of any finite size, overlays far outside: drawn (clipped).
+    let g = Grid::new(
+        (0.0, 1.0),
+        (0.0, 1.0),
+        2,
+        2,
+        vec![-f64::MAX, f64::MAX, 0.0, 1.0],
+    )
+    .unwrap();
+    let map = Heatmap::new(&g)
+        .contours(3)
+        .overlay(Overlay::points("far", &[[1e300, -1e300]]))
+        .overlay(Overlay::gaussian(
+            "wide",
+            [0.0; 2],
+            [[1e300, 0.0], [0.0, 1e-300]],
+        ));
+    for ext in ["png", "svg"] {
+        fig.heatmap(&map, dir.path().join(format!("hx.{ext}")))
+            .unwrap();
+    }
+    let cases: [[f64; 2]; 4] = [
+        [-1e308, 1e308],
+        [1.0, 1.0 + 1e-15],
+        [1e-300, 2e-300],
+        [-f64::MAX, f64::MAX],
+    ];
+    for (k, [a, b]) in cases.into_iter().enumerate() {
+        for ext in ["png", "svg"] {
+            let p = |n: &str| dir.path().join(format!("{n}{k}.{ext}"));
+            let x = [a, b];
+            let results = [
+                fig.lines(&[Series::new("y", &x, &x)], p("l")).map(|_| ()),
+                fig.bars(&["a", "b"], &[Bars::new("P", &x)], p("b"))
+                    .map(|_| ()),
+                fig.scatter(&Scatter::new(&[[a, a], [b, b]]), p("s"))
+                    .map(|_| ()),
+                fig.clone()
+                    .log_y(true)
+                    .lines(&[Series::new("y", &[0.0, 1.0], &[1e-100, 1e100])], p("g"))
+                    .map(|_| ()),
+            ];
+            for (kind, r) in results.into_iter().enumerate() {
+                // Beyond ±1e300 (cases 0 and 3) an axis is refused, naming the limit; the
+                // log-axis plot (kind 3) spans 200 decades and always draws.
+                if kind < 3 && (k == 0 || k == 3) {
+                    let e = r.unwrap_err();
+                    assert!(matches!(e, PlotError::InvalidArgument { .. }), "{e}");
+                    assert!(e.to_string().contains("1e300"), "{e}");
+                } else if let Err(e) = r {
+                    panic!("case {k}, plot {kind}: {e}");
+                }
+            }
+        }
+    }
+}
