@@ -2,7 +2,7 @@
 //! heatmaps with contours and Gaussian ellipses.
 //!
 //! The crate is data-in, file-out. A [`Figure`] holds the shared options (title, axis
-//! labels, size, log-scaled y); each of its plotting methods takes borrowed data, draws it
+//! labels, size, log-scaled y, [`Legend`] placement); each of its plotting methods takes borrowed data, draws it
 //! and writes one file whose format is chosen by the extension, `.svg` or `.png`:
 //!
 //! | method | draws | typical use |
