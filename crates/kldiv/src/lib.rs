@@ -30,6 +30,7 @@
 //! | module | contents |
 //! |---|---|
 //! | [`discrete`] | KL, entropy, cross-entropy, Jensen–Shannon, Jeffreys, generalized KL; batches; explanations |
+//! | [`estimate`] | from samples: k-NN KL and entropy, histogram plug-in with Miller–Madow, bootstrap intervals, neighbour search |
 //! | [`units`] | bases of the logarithm and values with units |
 //! | [`sum`] | compensated summation |
 //! | [`kernels`] | the hot loops behind [`discrete`] |
@@ -53,6 +54,7 @@
 
 pub mod discrete;
 pub mod error;
+pub mod estimate;
 pub mod kernels;
 pub mod real;
 pub mod sum;
