@@ -103,7 +103,7 @@ impl<'a> Engine<'a> {
         width_x: usize,
         width_y: usize,
         backend: Backend,
-        progress: &ProgressFn,
+        progress: &ProgressFn<'_>,
     ) -> Result<Engine<'a>> {
         let n = x.len();
         let own: Vec<usize> = (0..n).collect();
@@ -263,7 +263,7 @@ impl<'a> Engine<'a> {
         &self,
         spec: &Bootstrap,
         finish: &(dyn Fn(f64) -> f64 + Sync),
-        progress: &ProgressFn,
+        progress: &ProgressFn<'_>,
     ) -> Result<Vec<f64>> {
         let n = self.x.len();
         let m = self.y.map_or(0, |y| y.len());
@@ -382,7 +382,7 @@ pub(crate) fn interval(
     estimate_nats: f64,
     spec: &Bootstrap,
     finish: &(dyn Fn(f64, usize, usize) -> f64 + Sync),
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
 ) -> Result<(f64, Interval)> {
     spec.validate()?;
     let n = engine.x.len();

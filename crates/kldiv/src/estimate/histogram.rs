@@ -166,7 +166,8 @@ pub enum Binning {
     /// Freedman–Diaconis: width `2·IQR·N^{−1/3}` (robust; numpy's `fd`). The default.
     #[default]
     FreedmanDiaconis,
-    /// Scott: width `3.49·σ·N^{−1/3}` (optimal for Gaussian data).
+    /// Scott: width `(24√π/N)^{1/3}·σ ≈ 3.49·σ·N^{−1/3}` (optimal for Gaussian data; numpy's
+    /// `scott`).
     Scott,
     /// Sturges: `⌈log₂ N⌉ + 1` bins (for small, near-Gaussian samples).
     Sturges,
@@ -252,7 +253,7 @@ pub fn histogram_edges(x: &[f64], y: &[f64], binning: &Binning) -> Result<Vec<f6
         Binning::Scott => {
             let mean = pooled.iter().sum::<f64>() / nn;
             let sd = (pooled.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / nn).sqrt();
-            from_width(3.49 * sd * nn.powf(-1.0 / 3.0))
+            from_width((24.0 * std::f64::consts::PI.sqrt() / nn).cbrt() * sd)
         }
         Binning::Sturges => nn.log2().ceil() as usize + 1,
         Binning::Sqrt => nn.sqrt().ceil() as usize,

@@ -189,7 +189,7 @@ pub fn kl_knn_with_progress(
     x: Points<'_>,
     y: Points<'_>,
     opts: &KnnOptions,
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
 ) -> Result<Estimate> {
     opts.validate()?;
     validate_pair(&x, &y)?;
@@ -265,7 +265,7 @@ fn finalize(
     engine: &Engine<'_>,
     opts: &KnnOptions,
     finish: &(dyn Fn(f64, usize, usize) -> f64 + Sync),
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
     method: Method,
     (k, l, n, m): (usize, usize, usize, usize),
     report: duplicates::DuplicateReport,
@@ -335,7 +335,7 @@ pub fn entropy_knn(x: Points<'_>, opts: &KnnOptions) -> Result<Estimate> {
 pub fn entropy_knn_with_progress(
     x: Points<'_>,
     opts: &KnnOptions,
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
 ) -> Result<Estimate> {
     opts.validate()?;
     x.validate(Arg::P)?;

@@ -147,7 +147,7 @@ pub struct Progress {
 
 /// A progress callback: called from rayon worker threads, hence `Fn + Sync`. Return
 /// [`ControlFlow::Break`] to cancel.
-pub type ProgressFn = dyn Fn(&Progress) -> ControlFlow<()> + Sync;
+pub type ProgressFn<'a> = dyn Fn(&Progress) -> ControlFlow<()> + Sync + 'a;
 
 /// A callback that never cancels.
 pub fn no_progress(_: &Progress) -> ControlFlow<()> {
@@ -222,7 +222,7 @@ pub fn k_nearest(
     exclude: Exclude<'_>,
     metric: Metric,
     backend: Backend,
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
 ) -> Result<NeighborLists> {
     let d = reference.dim();
     if d == 0 || d != queries.dim() {
@@ -296,7 +296,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) want: usize,
     pub(crate) exclude: Exclude<'a>,
     pub(crate) metric: Metric,
-    pub(crate) progress: &'a ProgressFn,
+    pub(crate) progress: &'a ProgressFn<'a>,
     pub(crate) stop: AtomicBool,
     pub(crate) done: AtomicUsize,
     pub(crate) total: usize,
