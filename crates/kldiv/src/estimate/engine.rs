@@ -397,3 +397,143 @@ pub(crate) fn interval(
     let reps = engine.bootstrap(spec, &|t| finish(t, n, m), progress)?;
     summarize(estimate_nats, reps, spec, accel)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::estimate::neighbors::no_progress;
+    use crate::estimate::{KnnOptions, Variant, entropy_knn, kl_knn};
+    use rand::{Rng, SeedableRng};
+
+    fn sample(rng: &mut ChaCha8Rng, n: usize, shift: f64) -> Vec<f64> {
+        (0..2 * n)
+            .map(|_| rng.random::<f64>() * 3.0 + shift)
+            .collect()
+    }
+
+    fn drop_row(v: &[f64], j: usize) -> Vec<f64> {
+        v.iter()
+            .enumerate()
+            .filter(|(t, _)| t / 2 != j)
+            .map(|(_, &x)| x)
+            .collect()
+    }
+
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn jackknife_equals_recomputing_without_each_point() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let (n, m, k, l) = (40, 30, 2, 3);
+        let x = sample(&mut rng, n, 0.0);
+        let y = sample(&mut rng, m, 0.5);
+        let (xp, yp) = (Points::new(&x, 2), Points::new(&y, 2));
+        let term = Term::Fixed { k, l };
+        let eng = Engine::new(
+            xp,
+            Some(yp),
+            Metric::Euclidean,
+            term,
+            false,
+            k + 1,
+            l + 1,
+            Backend::Auto,
+            &no_progress,
+        )
+        .unwrap();
+        let shift = digamma(k as f64) - digamma(l as f64);
+        let finish =
+            |mean: f64, n: usize, m: usize| mean + shift + (m as f64 / (n as f64 - 1.0)).ln();
+        let (jx, jy) = eng.jackknife(&finish).unwrap();
+        let opts = KnnOptions::default()
+            .k(k)
+            .variant(Variant::BiasCorrected { l });
+        for j in 0..n {
+            let xs = drop_row(&x, j);
+            let want = kl_knn(Points::new(&xs, 2), yp, &opts).unwrap().value;
+            assert!((jx[j] - want).abs() < 1e-12, "x {j}: {} vs {want}", jx[j]);
+        }
+        for j in 0..m {
+            let ys = drop_row(&y, j);
+            let want = kl_knn(xp, Points::new(&ys, 2), &opts).unwrap().value;
+            assert!((jy[j] - want).abs() < 1e-12, "y {j}: {} vs {want}", jy[j]);
+        }
+        // Entropy.
+        let k = 3;
+        let eng = Engine::new(
+            xp,
+            None,
+            Metric::Chebyshev,
+            Term::Entropy { k },
+            false,
+            k + 1,
+            0,
+            Backend::Auto,
+            &no_progress,
+        )
+        .unwrap();
+        let ln_v = Metric::Chebyshev.ln_unit_ball_volume(2);
+        let finish =
+            |mean: f64, n: usize, _m: usize| mean + digamma(n as f64) - digamma(k as f64) + ln_v;
+        let (jx, _) = eng.jackknife(&finish).unwrap();
+        let opts = KnnOptions::default().k(k).metric(Metric::Chebyshev);
+        for j in 0..n {
+            let xs = drop_row(&x, j);
+            let want = entropy_knn(Points::new(&xs, 2), &opts).unwrap().value;
+            assert!((jx[j] - want).abs() < 1e-12, "h {j}: {} vs {want}", jx[j]);
+        }
+    }
+
+    #[test]
+    fn weighted_terms_equal_the_estimator_on_the_resampled_multiset_without_copies() {
+        // A resample where every drawn point appears once (weights 0/1) is an ordinary
+        // subsample: the weighted walk must reproduce the estimator on it exactly.
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let (n, m, k) = (50, 45, 3);
+        let x = sample(&mut rng, n, 0.0);
+        let y = sample(&mut rng, m, 0.3);
+        let (xp, yp) = (Points::new(&x, 2), Points::new(&y, 2));
+        // Narrow lists force the exact-scan fallback too.
+        for width in [k, 2 * k + 10] {
+            let eng = Engine::new(
+                xp,
+                Some(yp),
+                Metric::Euclidean,
+                Term::Fixed { k, l: k },
+                false,
+                width,
+                width,
+                Backend::Auto,
+                &no_progress,
+            )
+            .unwrap();
+            let wx: Vec<u32> = (0..n).map(|i| u32::from(i % 3 != 0)).collect();
+            let wy: Vec<u32> = (0..m).map(|j| u32::from(j % 4 != 1)).collect();
+            let keep = |v: &[f64], w: &[u32]| -> Vec<f64> {
+                v.chunks(2)
+                    .zip(w)
+                    .filter(|(_, c)| **c > 0)
+                    .flat_map(|(r, _)| r.to_vec())
+                    .collect()
+            };
+            let (xs, ys) = (keep(&x, &wx), keep(&y, &wy));
+            let want = kl_knn(
+                Points::new(&xs, 2),
+                Points::new(&ys, 2),
+                &KnnOptions::default().k(k),
+            )
+            .unwrap()
+            .value;
+            let ns = xs.len() / 2;
+            let ms = ys.len() / 2;
+            let mean = eng.mean_term(Weights {
+                x: Some(&wx),
+                y: Some(&wy),
+            }) * n as f64
+                / ns as f64;
+            let got = mean + (ms as f64 / (ns as f64 - 1.0)).ln();
+            assert!((got - want).abs() < 1e-12, "width {width}: {got} vs {want}");
+        }
+    }
+}
