@@ -16,7 +16,10 @@ use std::time::Instant;
 fn read_f64(path: &str, len: usize) -> Vec<f64> {
     let bytes = std::fs::read(path).expect("read input");
     assert_eq!(bytes.len(), len * 8, "{path}: expected {len} f64 values");
-    bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect()
+    bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -29,7 +32,9 @@ fn time(x: &[f64], y: &[f64], d: usize, opts: &KnnOptions, repeats: usize) -> (f
     let mut value = f64::NAN;
     for _ in 0..repeats {
         let t = Instant::now();
-        value = kl_knn(Points::new(x, d), Points::new(y, d), opts).unwrap().value;
+        value = kl_knn(Points::new(x, d), Points::new(y, d), opts)
+            .unwrap()
+            .value;
         times.push(t.elapsed().as_secs_f64());
     }
     (value, median(times))
@@ -58,15 +63,38 @@ fn main() {
             let own: Vec<usize> = (0..n).collect();
             for _ in 0..3 {
                 let t = Instant::now();
-                let a = k_nearest(xp, xp, k, Exclude::Index(&own), Metric::Euclidean, Backend::Auto, &no_progress).unwrap();
+                let a = k_nearest(
+                    xp,
+                    xp,
+                    k,
+                    Exclude::Index(&own),
+                    Metric::Euclidean,
+                    Backend::Auto,
+                    &no_progress,
+                )
+                .unwrap();
                 let t1 = t.elapsed().as_secs_f64();
                 let t = Instant::now();
-                let b = k_nearest(yp, xp, k, Exclude::None, Metric::Euclidean, Backend::Auto, &no_progress).unwrap();
+                let b = k_nearest(
+                    yp,
+                    xp,
+                    k,
+                    Exclude::None,
+                    Metric::Euclidean,
+                    Backend::Auto,
+                    &no_progress,
+                )
+                .unwrap();
                 let t2 = t.elapsed().as_secs_f64();
                 let t = Instant::now();
                 let e = kl_knn(xp, yp, &KnnOptions::default().k(k)).unwrap();
                 let t3 = t.elapsed().as_secs_f64();
-                println!("x->x {t1:.4}s  x->y {t2:.4}s  total {t3:.4}s  ({} {} {})", a.len(), b.len(), e.value);
+                println!(
+                    "x->x {t1:.4}s  x->y {t2:.4}s  total {t3:.4}s  ({} {} {})",
+                    a.len(),
+                    b.len(),
+                    e.value
+                );
             }
         }
         Some("crossover") => {
@@ -77,8 +105,20 @@ fn main() {
             for d in [2usize, 4, 6, 8, 10, 12, 14, 16] {
                 let x: Vec<f64> = (0..n * d).map(|_| rng.random::<f64>()).collect();
                 let y: Vec<f64> = (0..n * d).map(|_| rng.random::<f64>() + 0.1).collect();
-                let (a, ta) = time(&x, &y, d, &KnnOptions::default().backend(Backend::KdTree), 3);
-                let (b, tb) = time(&x, &y, d, &KnnOptions::default().backend(Backend::BruteForce), 3);
+                let (a, ta) = time(
+                    &x,
+                    &y,
+                    d,
+                    &KnnOptions::default().backend(Backend::KdTree),
+                    3,
+                );
+                let (b, tb) = time(
+                    &x,
+                    &y,
+                    d,
+                    &KnnOptions::default().backend(Backend::BruteForce),
+                    3,
+                );
                 assert!((a - b).abs() < 1e-9, "{a} {b}");
                 println!("{d:>3} {ta:>10.3} {tb:>10.3}");
             }

@@ -29,11 +29,18 @@ fn main() {
             let mut ses = Vec::new();
             for r in 0..reps {
                 let mut rng = ChaCha8Rng::seed_from_u64(77_000 + r);
-                let x: Vec<f64> = (0..n * d).map(|_| Normal::new(0.0, 1.0).unwrap().sample(&mut rng)).collect();
-                let y: Vec<f64> = (0..n * d).map(|_| Normal::new(mu, 1.0).unwrap().sample(&mut rng)).collect();
-                let opts = KnnOptions::default()
-                    .variant(variant)
-                    .bootstrap(Bootstrap { replicates: 300, level: 0.95, method, seed: r });
+                let x: Vec<f64> = (0..n * d)
+                    .map(|_| Normal::new(0.0, 1.0).unwrap().sample(&mut rng))
+                    .collect();
+                let y: Vec<f64> = (0..n * d)
+                    .map(|_| Normal::new(mu, 1.0).unwrap().sample(&mut rng))
+                    .collect();
+                let opts = KnnOptions::default().variant(variant).bootstrap(Bootstrap {
+                    replicates: 300,
+                    level: 0.95,
+                    method,
+                    seed: r,
+                });
                 let e = kl_knn(Points::new(&x, d), Points::new(&y, d), &opts).unwrap();
                 values.push(e.value);
                 cis.push(e.interval.unwrap());
@@ -41,7 +48,8 @@ fn main() {
             }
             let k = reps as f64;
             let mean = values.iter().sum::<f64>() / k;
-            let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (k - 1.0)).sqrt();
+            let sd =
+                (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (k - 1.0)).sqrt();
             let cover_mean = cis.iter().filter(|c| c.contains(mean)).count();
             let cover_true = cis.iter().filter(|c| c.contains(truth)).count();
             println!(

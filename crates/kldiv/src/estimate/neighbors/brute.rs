@@ -107,17 +107,31 @@ pub(crate) fn search(
                         let g = &gram[r * cols..(r + 1) * cols];
                         let bst = &mut best[r];
                         let ex = own(r);
+                        // ‖q‖² is the same for the whole row: compare ‖r‖² − 2 q·r with
+                        // bound − ‖q‖². Chunks whose minimum is not below the bound (almost
+                        // all, once the list is full) are skipped with a vectorisable min.
                         let qn = qnorm[r];
-                        let mut bound = bst.bound();
-                        for (c, (&gv, &rn)) in g.iter().zip(&rnorm[j0..j0 + cols]).enumerate() {
-                            let key = qn + rn + gv;
-                            if key < bound {
-                                let j = (j0 + c) as u32;
-                                if Some(j) != ex {
-                                    bst.push(key, j);
-                                    bound = bst.bound();
+                        let rn = &rnorm[j0..j0 + cols];
+                        let mut bound = bst.bound() - qn;
+                        let mut c0 = 0;
+                        for (gc, rc) in g.chunks(16).zip(rn.chunks(16)) {
+                            let mut lo = f64::INFINITY;
+                            for (a, b) in gc.iter().zip(rc) {
+                                lo = lo.min(a + b);
+                            }
+                            if lo < bound {
+                                for (t, (a, b)) in gc.iter().zip(rc).enumerate() {
+                                    let key = a + b;
+                                    if key < bound {
+                                        let j = (j0 + c0 + t) as u32;
+                                        if Some(j) != ex {
+                                            bst.push(key + qn, j);
+                                            bound = bst.bound() - qn;
+                                        }
+                                    }
                                 }
                             }
+                            c0 += gc.len();
                         }
                     }
                 } else {

@@ -36,7 +36,7 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The largest dimension for which [`Backend::Auto`] uses the kd-tree (measured crossover).
-pub const KDTREE_MAX_DIM: usize = 12;
+pub const KDTREE_MAX_DIM: usize = 10;
 
 /// Extra candidates the brute force keeps per query beyond those needed, to absorb the
 /// rounding of the matrix-product distances before the exact recomputation.
