@@ -399,7 +399,12 @@ pub(crate) fn interval(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::needless_range_loop
+)]
 mod tests {
     use super::*;
     use crate::estimate::neighbors::no_progress;
