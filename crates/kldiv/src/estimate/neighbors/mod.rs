@@ -23,7 +23,7 @@
 //! the callback type is [`ProgressFn`] (`Fn + Sync`) rather than `FnMut`: keep state in atomics
 //! or a `Mutex` (the CLI forwards to an `indicatif` bar, which is `Sync`). Returning
 //! [`ControlFlow::Break`] stops the search at the next block boundary with
-//! [`Error::Cancelled`](crate::Error::Cancelled). Blocks finish in any order; `done` counts
+//! [`Error::Cancelled`]. Blocks finish in any order; `done` counts
 //! finished query rows and never decreases from the point of view of one caller.
 
 mod brute;
