@@ -172,6 +172,66 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    // --- estimate ---
+    /// A sample holds a point twice (or a point of the `p`-sample also occurs in the
+    /// `q`-sample) under [`crate::estimate::Duplicates::Error`]: a zero neighbour distance would
+    /// make a k-NN estimate `±∞`.
+    #[error(
+        "{count} duplicate point(s): row {index} of the {arg}-sample equals row {equal_to} of \
+         the {other}-sample; k-NN estimators assume distinct points (use the dedup or jitter \
+         duplicate policy)"
+    )]
+    DuplicatePoints {
+        /// The sample holding the example duplicate.
+        arg: Arg,
+        /// Number of rows that repeat an earlier row of the same sample or a row of the other
+        /// sample.
+        count: usize,
+        /// Zero-based row of the example duplicate.
+        index: usize,
+        /// The sample holding the row it equals.
+        other: Arg,
+        /// Zero-based row it equals.
+        equal_to: usize,
+    },
+    /// A sample has too few points for the number of neighbours asked for.
+    #[error("the {arg}-sample has {n} points but k = {k} needs at least {needed}")]
+    TooFewPoints {
+        /// The sample.
+        arg: Arg,
+        /// Number of points it has.
+        n: usize,
+        /// The neighbour order asked for.
+        k: usize,
+        /// The minimum number of points needed.
+        needed: usize,
+    },
+    /// The two samples live in spaces of different dimension.
+    #[error("the p-sample has dimension {p_dim} but the q-sample has dimension {q_dim}")]
+    DimensionMismatch {
+        /// Dimension of the `p`-sample.
+        p_dim: usize,
+        /// Dimension of the `q`-sample.
+        q_dim: usize,
+    },
+    /// A coordinate of a point is NaN or ±∞.
+    #[error("{arg}-sample row {row}, column {col}: {value} is not a finite number")]
+    NotFinitePoint {
+        /// The sample.
+        arg: Arg,
+        /// Zero-based row (point).
+        row: usize,
+        /// Zero-based column (coordinate).
+        col: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A progress callback asked to stop.
+    #[error("cancelled by the progress callback during {stage}")]
+    Cancelled {
+        /// What was running.
+        stage: &'static str,
+    },
 }
 
 impl Error {

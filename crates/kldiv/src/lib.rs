@@ -31,6 +31,7 @@
 //! |---|---|
 //! | [`discrete`] | KL, entropy, cross-entropy, Jensen–Shannon, Jeffreys, generalized KL; batches; explanations |
 //! | [`loss`] | training losses on logits with gradients (forward/reverse KL, JSD_β), RL KL penalties k1/k2/k3, the VAE Gaussian KL |
+//! | [`estimate`] | from samples: k-NN KL and entropy, histogram plug-in with Miller–Madow, bootstrap intervals, neighbour search |
 //! | [`units`] | bases of the logarithm and values with units |
 //! | [`sum`] | compensated summation |
 //! | [`kernels`] | the hot loops behind [`discrete`] |
@@ -54,6 +55,7 @@
 
 pub mod discrete;
 pub mod error;
+pub mod estimate;
 pub mod kernels;
 pub mod loss;
 pub mod real;

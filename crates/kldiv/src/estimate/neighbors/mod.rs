@@ -1,0 +1,485 @@
+//! Exact k-nearest-neighbour search: a kd-tree ([`kiddo`]) for low dimension and a blocked
+//! brute force (matrix products through [`faer`]) for high dimension.
+//!
+//! [`k_nearest`] returns, for every query point, the distances and indices of its `width`
+//! nearest reference points in increasing distance. Both backends are exact: the brute force
+//! uses `‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r` only to *select* candidates (with a safety margin of
+//! [`BRUTE_MARGIN`] extra candidates per query) and recomputes the reported distances
+//! directly as `sqrt(Σ (q_j − r_j)²)`, so the two backends agree to the last bits up to the
+//! order of the additions (ties may be listed in a different order; tied distances are equal).
+//!
+//! ## Choice of backend
+//!
+//! [`Backend::Auto`] uses the kd-tree for `d ≤` [`KDTREE_MAX_DIM`] and the brute force above.
+//! The crossover was measured with `cargo run --release --example bench_estimate -- crossover`
+//! (2-core machine, `n = m = 2·10⁴`, `k = 5`); see `bench/estimate.md`. A kd-tree prunes well
+//! while `2^d ≪ n`; in higher dimension it visits most leaves and the matrix-product brute
+//! force, which runs at near-peak floating-point throughput, wins.
+//!
+//! ## Parallelism and progress
+//!
+//! Query rows are processed in parallel on the rayon thread pool, in blocks. After every block
+//! the progress callback is called **from the worker thread that finished it**, which is why
+//! the callback type is [`ProgressFn`] (`Fn + Sync`) rather than `FnMut`: keep state in atomics
+//! or a `Mutex` (the CLI forwards to an `indicatif` bar, which is `Sync`). Returning
+//! [`ControlFlow::Break`] stops the search at the next block boundary with
+//! [`Error::Cancelled`]. Blocks finish in any order; `done` counts
+//! finished query rows and never decreases from the point of view of one caller.
+
+mod brute;
+mod kdtree;
+
+use super::points::Points;
+use crate::error::{Error, Result};
+use std::fmt;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The largest dimension for which [`Backend::Auto`] uses the kd-tree (measured crossover).
+pub const KDTREE_MAX_DIM: usize = 10;
+
+/// Extra candidates the brute force keeps per query beyond those needed, to absorb the
+/// rounding of the matrix-product distances before the exact recomputation.
+pub const BRUTE_MARGIN: usize = 8;
+
+/// The distance between points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Metric {
+    /// `‖a − b‖₂ = sqrt(Σ_j (a_j − b_j)²)`; the unit ball has volume `π^{d/2} / Γ(d/2 + 1)`.
+    /// The default.
+    #[default]
+    Euclidean,
+    /// `‖a − b‖_∞ = max_j |a_j − b_j|`; the unit ball is the cube `[−1, 1]^d`, volume `2^d`.
+    Chebyshev,
+}
+
+impl Metric {
+    /// `ln` of the volume of the unit ball in `ℝ^d`: `(d/2) ln π − ln Γ(d/2 + 1)` (Euclidean)
+    /// or `d ln 2` (Chebyshev).
+    ///
+    /// ```
+    /// use kldiv::estimate::Metric;
+    /// // The unit disc has area π; the unit square-ball [-1, 1]² has area 4.
+    /// assert!((Metric::Euclidean.ln_unit_ball_volume(2) - std::f64::consts::PI.ln()).abs() < 1e-15);
+    /// assert!((Metric::Chebyshev.ln_unit_ball_volume(2) - 4f64.ln()).abs() < 1e-15);
+    /// ```
+    pub fn ln_unit_ball_volume(self, d: usize) -> f64 {
+        let d = d as f64;
+        match self {
+            Metric::Euclidean => 0.5 * d * std::f64::consts::PI.ln() - libm::lgamma(0.5 * d + 1.0),
+            Metric::Chebyshev => d * std::f64::consts::LN_2,
+        }
+    }
+
+    /// Parses `euclidean` (`l2`) or `chebyshev` (`linf`, `max`).
+    ///
+    /// ```
+    /// use kldiv::estimate::Metric;
+    /// assert_eq!(Metric::parse("linf").unwrap(), Metric::Chebyshev);
+    /// assert!(Metric::parse("manhattan").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<Metric> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "euclidean" | "l2" => Ok(Metric::Euclidean),
+            "chebyshev" | "linf" | "max" => Ok(Metric::Chebyshev),
+            _ => Err(Error::InvalidParameter {
+                name: "metric",
+                value: f64::NAN,
+                reason: "expected euclidean or chebyshev",
+            }),
+        }
+    }
+
+    /// Exact distance between two points of the same dimension.
+    #[inline]
+    pub(crate) fn dist(self, a: &[f64], b: &[f64]) -> f64 {
+        match self {
+            Metric::Euclidean => {
+                let mut s = 0.0;
+                for (x, y) in a.iter().zip(b) {
+                    let t = x - y;
+                    s += t * t;
+                }
+                s.sqrt()
+            }
+            Metric::Chebyshev => {
+                let mut s: f64 = 0.0;
+                for (x, y) in a.iter().zip(b) {
+                    s = s.max((x - y).abs());
+                }
+                s
+            }
+        }
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Metric::Euclidean => "euclidean",
+            Metric::Chebyshev => "chebyshev",
+        })
+    }
+}
+
+/// Which search structure to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Backend {
+    /// kd-tree for `d ≤` [`KDTREE_MAX_DIM`], brute force above. The default.
+    #[default]
+    Auto,
+    /// Always the kd-tree (available for `d ≤ 16`; above, the brute force is used).
+    KdTree,
+    /// Always the blocked brute force.
+    BruteForce,
+}
+
+/// What a progress callback sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// What is running (`"neighbours x→x"`, `"neighbours x→y"`, `"bootstrap"`, ...).
+    pub stage: &'static str,
+    /// Units of work finished (query rows, or bootstrap replicates).
+    pub done: usize,
+    /// Units of work in this stage.
+    pub total: usize,
+}
+
+/// A progress callback: called from rayon worker threads, hence `Fn + Sync`. Return
+/// [`ControlFlow::Break`] to cancel.
+pub type ProgressFn<'a> = dyn Fn(&Progress) -> ControlFlow<()> + Sync + 'a;
+
+/// A callback that never cancels.
+pub fn no_progress(_: &Progress) -> ControlFlow<()> {
+    ControlFlow::Continue(())
+}
+
+/// Which reference points a query must not count as its neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclude<'a> {
+    /// No exclusion (queries and reference are different samples).
+    None,
+    /// Query `q` excludes reference point `indices[q]` (its own copy when the queries are the
+    /// reference sample, or a subset of it).
+    Index(&'a [usize]),
+    /// Exclude one reference point at distance exactly 0 from the query, if there is one
+    /// (meant for a reference sample of distinct points).
+    ZeroDistance,
+}
+
+/// Sorted neighbour lists: `width` entries per query, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeighborLists {
+    width: usize,
+    dist: Vec<f64>,
+    index: Vec<u32>,
+}
+
+impl NeighborLists {
+    /// Number of neighbours per query.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+    /// Number of queries.
+    pub fn len(&self) -> usize {
+        self.dist.len().checked_div(self.width).unwrap_or(0)
+    }
+    /// `true` if there are no queries.
+    pub fn is_empty(&self) -> bool {
+        self.dist.is_empty()
+    }
+    /// Distances of the neighbours of query `q`, increasing.
+    pub fn dist(&self, q: usize) -> &[f64] {
+        &self.dist[q * self.width..(q + 1) * self.width]
+    }
+    /// Reference indices of the neighbours of query `q`, in the order of [`Self::dist`].
+    pub fn indices(&self, q: usize) -> &[u32] {
+        &self.index[q * self.width..(q + 1) * self.width]
+    }
+}
+
+/// The `width` nearest reference points of every query point, excluding per `exclude`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] if `width = 0`, if the reference has fewer than `width` points
+/// left after the exclusion or more than `u32::MAX` points, or if the dimensions differ;
+/// [`Error::Cancelled`] if the callback breaks.
+///
+/// ```
+/// use kldiv::estimate::{neighbors::{k_nearest, no_progress, Backend, Exclude}, Metric, Points};
+/// let r = [0.0, 1.0, 3.0, 7.0];
+/// let pts = Points::new(&r, 1);
+/// let own = [0, 1, 2, 3];
+/// let nn = k_nearest(pts, pts, 2, Exclude::Index(&own), Metric::Euclidean, Backend::Auto, &no_progress)
+///     .unwrap();
+/// assert_eq!(nn.dist(0), &[1.0, 3.0]);
+/// assert_eq!(nn.indices(3), &[2, 1]);
+/// ```
+pub fn k_nearest(
+    reference: Points<'_>,
+    queries: Points<'_>,
+    width: usize,
+    exclude: Exclude<'_>,
+    metric: Metric,
+    backend: Backend,
+    progress: &ProgressFn<'_>,
+) -> Result<NeighborLists> {
+    let d = reference.dim();
+    if d == 0 || d != queries.dim() {
+        return Err(Error::InvalidParameter {
+            name: "dim",
+            value: queries.dim() as f64,
+            reason: "queries and reference must have the same dimension >= 1",
+        });
+    }
+    let n_ref = reference.len();
+    let excluded = usize::from(!matches!(exclude, Exclude::None));
+    if width == 0 || n_ref < width + excluded {
+        return Err(Error::InvalidParameter {
+            name: "width",
+            value: width as f64,
+            reason: "needs 1 <= width <= number of reference points (minus the excluded one)",
+        });
+    }
+    if n_ref > u32::MAX as usize {
+        return Err(Error::InvalidParameter {
+            name: "n",
+            value: n_ref as f64,
+            reason: "neighbour search supports at most 2^32 - 1 reference points",
+        });
+    }
+    if let Exclude::Index(ix) = exclude {
+        if ix.len() != queries.len() {
+            return Err(Error::InvalidParameter {
+                name: "exclude",
+                value: ix.len() as f64,
+                reason: "one excluded index per query is needed",
+            });
+        }
+    }
+    // Ask for one more when something may be excluded.
+    let want = width + excluded;
+    let nq = queries.len();
+    let mut dist = vec![0.0; nq * width];
+    let mut index = vec![0u32; nq * width];
+    let use_tree = match backend {
+        Backend::Auto => d <= KDTREE_MAX_DIM,
+        Backend::KdTree => d <= kdtree::MAX_DIM,
+        Backend::BruteForce => false,
+    };
+    let ctx = Ctx {
+        width,
+        want,
+        exclude,
+        metric,
+        progress,
+        stop: AtomicBool::new(false),
+        done: AtomicUsize::new(0),
+        total: nq,
+    };
+    if use_tree {
+        kdtree::search(reference, queries, &ctx, &mut dist, &mut index)?;
+    } else {
+        brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
+    }
+    if ctx.stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled {
+            stage: "neighbour search",
+        });
+    }
+    Ok(NeighborLists { width, dist, index })
+}
+
+/// Shared state of one search.
+pub(crate) struct Ctx<'a> {
+    pub(crate) width: usize,
+    pub(crate) want: usize,
+    pub(crate) exclude: Exclude<'a>,
+    pub(crate) metric: Metric,
+    pub(crate) progress: &'a ProgressFn<'a>,
+    pub(crate) stop: AtomicBool,
+    pub(crate) done: AtomicUsize,
+    pub(crate) total: usize,
+}
+
+impl Ctx<'_> {
+    /// Records `rows` finished query rows and calls the callback; `false` means stop.
+    pub(crate) fn finished(&self, rows: usize) -> bool {
+        let done = self.done.fetch_add(rows, Ordering::Relaxed) + rows;
+        let p = Progress {
+            stage: "neighbour search",
+            done,
+            total: self.total,
+        };
+        if (self.progress)(&p).is_break() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        !self.stopped()
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Writes the `want` sorted candidates `(dist, index)` of query `q` into the output row,
+    /// applying the exclusion.
+    pub(crate) fn emit(&self, q: usize, cand: &[(f64, u32)], dist: &mut [f64], index: &mut [u32]) {
+        let skip: Option<usize> = match self.exclude {
+            Exclude::None => None,
+            Exclude::Index(ix) => Some(
+                cand.iter()
+                    .position(|&(_, j)| j as usize == ix[q])
+                    .unwrap_or(cand.len().saturating_sub(1)),
+            ),
+            Exclude::ZeroDistance => Some(if cand.first().is_some_and(|c| c.0 == 0.0) {
+                0
+            } else {
+                cand.len().saturating_sub(1)
+            }),
+        };
+        let mut o = 0;
+        for (t, &(dd, j)) in cand.iter().enumerate() {
+            if Some(t) == skip || o == self.width {
+                continue;
+            }
+            dist[o] = dd;
+            index[o] = j;
+            o += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn naive(
+        r: Points<'_>,
+        q: Points<'_>,
+        width: usize,
+        self_ex: bool,
+        metric: Metric,
+    ) -> Vec<Vec<f64>> {
+        (0..q.len())
+            .map(|i| {
+                let mut d: Vec<f64> = (0..r.len())
+                    .filter(|&j| !(self_ex && j == i))
+                    .map(|j| metric.dist(q.row(i), r.row(j)))
+                    .collect();
+                d.sort_by(f64::total_cmp);
+                d.truncate(width);
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_backends_match_a_naive_search() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for d in [1usize, 2, 3, 7, 13, 20] {
+            let n = 300;
+            let r: Vec<f64> = (0..n * d)
+                .map(|_| rng.random::<f64>() * 10.0 - 5.0)
+                .collect();
+            let q: Vec<f64> = (0..150 * d)
+                .map(|_| rng.random::<f64>() * 10.0 - 5.0)
+                .collect();
+            let (rp, qp) = (Points::new(&r, d), Points::new(&q, d));
+            let own: Vec<usize> = (0..n).collect();
+            for metric in [Metric::Euclidean, Metric::Chebyshev] {
+                let want_self = naive(rp, rp, 6, true, metric);
+                let want_cross = naive(rp, qp, 6, false, metric);
+                for backend in [Backend::KdTree, Backend::BruteForce] {
+                    let s = k_nearest(
+                        rp,
+                        rp,
+                        6,
+                        Exclude::Index(&own),
+                        metric,
+                        backend,
+                        &no_progress,
+                    )
+                    .unwrap();
+                    let c =
+                        k_nearest(rp, qp, 6, Exclude::None, metric, backend, &no_progress).unwrap();
+                    for (i, w) in want_self.iter().enumerate() {
+                        for (a, b) in s.dist(i).iter().zip(w) {
+                            assert!(
+                                (a - b).abs() <= 1e-14 * b.max(1.0),
+                                "{d} {metric} {backend:?}"
+                            );
+                        }
+                        assert!(!s.indices(i).contains(&(i as u32)));
+                        for (t, &j) in s.indices(i).iter().enumerate() {
+                            let e = metric.dist(rp.row(i), rp.row(j as usize));
+                            assert!((e - s.dist(i)[t]).abs() <= 1e-14 * e.max(1.0));
+                        }
+                    }
+                    for (i, w) in want_cross.iter().enumerate() {
+                        for (a, b) in c.dist(i).iter().zip(w) {
+                            assert!(
+                                (a - b).abs() <= 1e-14 * b.max(1.0),
+                                "{d} {metric} {backend:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zero_distance_exclusion_and_cancellation() {
+        let r = [0.0, 1.0, 2.0, 4.0];
+        let q = [1.0, 3.0];
+        let (rp, qp) = (Points::new(&r, 1), Points::new(&q, 1));
+        for backend in [Backend::KdTree, Backend::BruteForce] {
+            let nn = k_nearest(
+                rp,
+                qp,
+                2,
+                Exclude::ZeroDistance,
+                Metric::Euclidean,
+                backend,
+                &no_progress,
+            )
+            .unwrap();
+            assert_eq!(nn.dist(0), &[1.0, 1.0]);
+            assert_eq!(nn.dist(1), &[1.0, 1.0]);
+            let stop = |_: &Progress| ControlFlow::Break(());
+            assert_eq!(
+                k_nearest(rp, qp, 2, Exclude::None, Metric::Euclidean, backend, &stop),
+                Err(Error::Cancelled {
+                    stage: "neighbour search"
+                })
+            );
+        }
+        assert!(
+            k_nearest(
+                rp,
+                qp,
+                5,
+                Exclude::None,
+                Metric::Euclidean,
+                Backend::Auto,
+                &no_progress
+            )
+            .is_err()
+        );
+        assert!(
+            k_nearest(
+                rp,
+                qp,
+                0,
+                Exclude::None,
+                Metric::Euclidean,
+                Backend::Auto,
+                &no_progress
+            )
+            .is_err()
+        );
+    }
+}
