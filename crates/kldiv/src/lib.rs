@@ -30,6 +30,10 @@
 //! | module | contents |
 //! |---|---|
 //! | [`discrete`] | KL, entropy, cross-entropy, Jensen–Shannon, Jeffreys, generalized KL; batches; explanations |
+//! | [`dist`] | parametric families (one file each): constructors, log-densities, sampling, entropy, moments |
+//! | [`kl`] | KL between parametric distributions: closed forms, quadrature / sum / Monte Carlo fallbacks, `AnyDist`, the spec parser, the registry listing |
+//! | [`quad`] | adaptive Gauss–Kronrod quadrature with infinite-range transforms |
+//! | [`special`] | ln Γ, digamma, trigamma, ln B, erf, Φ, scaled Bessel I₀/I₁ |
 //! | [`units`] | bases of the logarithm and values with units |
 //! | [`sum`] | compensated summation |
 //! | [`kernels`] | the hot loops behind [`discrete`] |
@@ -52,9 +56,13 @@
 //! ```
 
 pub mod discrete;
+pub mod dist;
 pub mod error;
 pub mod kernels;
+pub mod kl;
+pub mod quad;
 pub mod real;
+pub mod special;
 pub mod sum;
 pub mod units;
 
