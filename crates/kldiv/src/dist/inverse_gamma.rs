@@ -98,7 +98,7 @@ impl Continuous for InverseGamma {
             Expectation::LnSqDev(c) => Some(trigamma(a) + (lnx - c) * (lnx - c)),
             Expectation::Pow(r) => Some(pow(r)),
             Expectation::Mgf(t) if t > 0.0 => Some(f64::INFINITY),
-            Expectation::Mgf(t) if t == 0.0 => Some(1.0),
+            Expectation::Mgf(0.0) => Some(1.0),
             _ => None,
         }
     }

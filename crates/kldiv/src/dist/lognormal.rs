@@ -95,7 +95,7 @@ impl Continuous for LogNormal {
             Expectation::LnSqDev(c) => Some(s * s + (m - c) * (m - c)),
             Expectation::Pow(r) => Some(pow(r)),
             Expectation::Mgf(t) if t > 0.0 => Some(f64::INFINITY),
-            Expectation::Mgf(t) if t == 0.0 => Some(1.0),
+            Expectation::Mgf(0.0) => Some(1.0),
             _ => None,
         }
     }

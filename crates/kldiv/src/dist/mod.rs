@@ -267,12 +267,12 @@ pub(crate) fn probability(name: &'static str, x: f64) -> Result<f64> {
 }
 
 /// Downcasts a `&dyn Continuous` to a concrete family.
-pub(crate) fn same<'a, T: 'static>(q: &'a dyn Continuous) -> Option<&'a T> {
+pub(crate) fn same<T: 'static>(q: &dyn Continuous) -> Option<&T> {
     q.as_any().downcast_ref::<T>()
 }
 
 /// Downcasts a `&dyn Discrete` to a concrete family.
-pub(crate) fn same_discrete<'a, T: 'static>(q: &'a dyn Discrete) -> Option<&'a T> {
+pub(crate) fn same_discrete<T: 'static>(q: &dyn Discrete) -> Option<&T> {
     q.as_any().downcast_ref::<T>()
 }
 

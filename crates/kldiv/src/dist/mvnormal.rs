@@ -91,6 +91,7 @@ impl MvNormal {
     /// that is not `d × d` ([`Error::DimensionMismatch`]), non-finite or asymmetric entries
     /// (`|Σᵢⱼ − Σⱼᵢ| > 1e-10·max|Σ|`, named `cov[i*d+j]`), and a failed Cholesky
     /// ([`Error::NotPositiveDefinite`]).
+    #[allow(clippy::needless_range_loop)]
     pub fn new(mean: Vec<f64>, cov: &[Vec<f64>]) -> Result<MvNormal> {
         check_mean(&mean)?;
         let d = mean.len();
@@ -149,6 +150,7 @@ impl MvNormal {
 
     /// `N(mean, LLᵀ)` from a lower-triangular factor `L` (entries above the diagonal must be
     /// zero; the diagonal must be finite and `> 0`).
+    #[allow(clippy::needless_range_loop)]
     pub fn from_cholesky(mean: Vec<f64>, l: &[Vec<f64>]) -> Result<MvNormal> {
         check_mean(&mean)?;
         let d = mean.len();

@@ -111,7 +111,7 @@ impl Continuous for Pareto {
             Expectation::LnSqDev(c) => Some(1.0 / (a * a) + (lnx - c) * (lnx - c)),
             Expectation::Pow(r) => Some(self.pow(r)),
             Expectation::Mgf(t) if t > 0.0 => Some(f64::INFINITY),
-            Expectation::Mgf(t) if t == 0.0 => Some(1.0),
+            Expectation::Mgf(0.0) => Some(1.0),
             _ => None,
         }
     }

@@ -90,7 +90,7 @@ impl Continuous for Weibull {
             Expectation::LnX => Some(lnx),
             Expectation::LnSqDev(c) => Some(PI * PI / (6.0 * k * k) + (lnx - c) * (lnx - c)),
             Expectation::Pow(r) => Some(self.pow(r)),
-            Expectation::Mgf(t) if t == 0.0 => Some(1.0),
+            Expectation::Mgf(0.0) => Some(1.0),
             Expectation::Mgf(t) if t > 0.0 && k < 1.0 => Some(f64::INFINITY),
             _ => None,
         }

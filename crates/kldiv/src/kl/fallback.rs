@@ -141,7 +141,7 @@ fn estimate(lr: &[f64], r: Option<&[f64]>) -> (f64, f64) {
     let mr = mean(r);
     let cov = lr.iter().zip(r).map(|(a, b)| (a - m1) * (b - mr)).sum::<f64>() / (n - 1.0);
     let varr = r.iter().map(|b| (b - mr) * (b - mr)).sum::<f64>() / (n - 1.0);
-    if !(varr > 0.0) {
+    if varr.is_nan() || varr <= 0.0 {
         return (m1, se1);
     }
     let beta = -cov / varr;

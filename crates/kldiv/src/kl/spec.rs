@@ -500,6 +500,7 @@ fn build_structural(p: &Parser<'_>, node: &Node, fam: &FamilyInfo) -> Result<Any
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -42,7 +42,7 @@ const WGK: [f64; 8] = [
 const WG: [f64; 4] = [
     0.129_484_966_168_869_7,
     0.279_705_391_489_276_7,
-    0.381_830_050_505_118_94,
+    0.381_830_050_505_118_9,
     0.417_959_183_673_469_4,
 ];
 
@@ -305,6 +305,7 @@ fn finish(heap: &BinaryHeap<Piece>, evaluations: usize, converged: bool) -> Quad
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
