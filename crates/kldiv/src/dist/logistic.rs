@@ -90,6 +90,13 @@ impl Continuous for Logistic {
             _ => None,
         }
     }
+    /// No closed form in general; `+∞` when `E_p|X − μ| = ∞`, since `−ln q(x) ≥ ln s + |x − μ|/s`.
+    fn cross_entropy_from(&self, p: &dyn Continuous) -> Option<f64> {
+        match p.expect(Expectation::AbsDev(self.loc)) {
+            Some(v) if v == f64::INFINITY => Some(v),
+            _ => None,
+        }
+    }
     fn landmarks(&self) -> Vec<f64> {
         vec![self.loc]
     }

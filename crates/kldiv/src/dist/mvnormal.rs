@@ -31,6 +31,8 @@ pub struct MvNormal {
     diagonal: bool,
     /// `Σᵢ ln Lᵢᵢ = ½ ln det Σ`.
     half_ln_det: f64,
+    /// The covariance as given (or `LLᵀ` when built from a factor), for printing.
+    cov: Vec<Vec<f64>>,
 }
 
 fn check_mean(mean: &[f64]) -> Result<()> {
@@ -120,7 +122,7 @@ impl MvNormal {
         })?;
         let l = llt.L().to_owned();
         let diagonal = (0..d).all(|i| (0..i).all(|j| cov[i][j] == 0.0));
-        Self::from_parts(mean, l, diagonal)
+        Self::from_parts(mean, l, diagonal, Some(cov.to_vec()))
     }
 
     /// `N(mean, diag(var))`. Errors: lengths differ, an entry of `var` not finite or `≤ 0`.
@@ -145,7 +147,10 @@ impl MvNormal {
             }
         }
         let l = Mat::<f64>::from_fn(d, d, |i, j| if i == j { var[i].sqrt() } else { 0.0 });
-        Self::from_parts(mean, l, true)
+        let cov = (0..d)
+            .map(|i| (0..d).map(|j| if i == j { var[i] } else { 0.0 }).collect())
+            .collect();
+        Self::from_parts(mean, l, true, Some(cov))
     }
 
     /// `N(mean, LLᵀ)` from a lower-triangular factor `L` (entries above the diagonal must be
@@ -177,17 +182,32 @@ impl MvNormal {
         }
         let diagonal = (0..d).all(|i| (0..i).all(|j| l[i][j] == 0.0));
         let m = Mat::<f64>::from_fn(d, d, |i, j| l[i][j]);
-        Self::from_parts(mean, m, diagonal)
+        Self::from_parts(mean, m, diagonal, None)
     }
 
-    fn from_parts(mean: Vec<f64>, chol: Mat<f64>, diagonal: bool) -> Result<MvNormal> {
+    fn from_parts(
+        mean: Vec<f64>,
+        chol: Mat<f64>,
+        diagonal: bool,
+        cov: Option<Vec<Vec<f64>>>,
+    ) -> Result<MvNormal> {
         let d = mean.len();
         let half_ln_det = (0..d).map(|i| chol[(i, i)].ln()).sum();
+        let cov = cov.unwrap_or_else(|| {
+            (0..d)
+                .map(|i| {
+                    (0..d)
+                        .map(|j| (0..=i.min(j)).map(|k| chol[(i, k)] * chol[(j, k)]).sum())
+                        .collect()
+                })
+                .collect()
+        });
         Ok(MvNormal {
             mean,
             chol,
             diagonal,
             half_ln_det,
+            cov,
         })
     }
 
@@ -195,16 +215,9 @@ impl MvNormal {
     pub fn mean(&self) -> &[f64] {
         &self.mean
     }
-    /// The covariance `Σ = LLᵀ` as rows.
-    pub fn covariance(&self) -> Vec<Vec<f64>> {
-        let d = self.mean.len();
-        (0..d)
-            .map(|i| {
-                (0..d)
-                    .map(|j| (0..=i.min(j)).map(|k| self.chol[(i, k)] * self.chol[(j, k)]).sum())
-                    .collect()
-            })
-            .collect()
+    /// The covariance `Σ` as rows (as given, or `LLᵀ` when built from a factor).
+    pub fn covariance(&self) -> &[Vec<f64>] {
+        &self.cov
     }
     /// Whether the covariance is diagonal.
     pub fn is_diagonal(&self) -> bool {

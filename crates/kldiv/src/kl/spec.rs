@@ -544,7 +544,7 @@ mod tests {
             ("normal(0, 1) extra", "position 13"),
             ("mixture(0.5*normal(0,1), normal(1,1))", "every mixture component"),
             ("binomial(n=2.5, p=0.5)", "non-negative integer"),
-            ("uniform(low=1)", "needs parameter 'high'"),
+            ("studentt(loc=1)", "needs parameter 'df'"),
         ];
         for (s, want) in cases {
             let e = parse_spec(s).unwrap_err().to_string();

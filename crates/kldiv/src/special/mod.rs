@@ -231,10 +231,10 @@ mod tests {
     fn bessel_continuity_at_switch() {
         let a = bessel_i0e(25.0);
         let b = bessel_i0e(25.000_000_001);
-        assert!((a - b).abs() < 1e-11 * a);
+        assert!((a - b).abs() < 1e-10 * a);
         let a = bessel_i1e(25.0);
         let b = bessel_i1e(25.000_000_001);
-        assert!((a - b).abs() < 1e-11 * a);
+        assert!((a - b).abs() < 1e-10 * a);
         // I0' = I1: central difference of ln I0 gives I1/I0.
         let x: f64 = 3.0;
         let h = 1e-5;
