@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use kldiv::kl::{
-    AnyDist, KlOptions, Method, MethodChoice, PairKind, closed_form_continuous, closed_form_discrete,
-    kl_any, list_closed_forms, monte_carlo_continuous, parse_spec, quadrature, sum_discrete,
+    AnyDist, KlOptions, Method, MethodChoice, PairKind, closed_form_continuous,
+    closed_form_discrete, kl_any, list_closed_forms, monte_carlo_continuous, parse_spec,
+    quadrature, sum_discrete,
 };
 use kldiv::quad::QuadOptions;
 use rayon::prelude::*;
@@ -13,7 +14,10 @@ use serde_json::Value;
 use std::collections::HashSet;
 
 fn reference() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/dist_reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/dist_reference.json"
+    );
     let text = std::fs::read_to_string(path).expect("testdata/dist_reference.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
@@ -31,7 +35,13 @@ fn entries<'a>(r: &'a Value, key: &str) -> Vec<(&'a str, &'a str, f64)> {
         .as_array()
         .expect("array")
         .iter()
-        .map(|e| (e["p"].as_str().unwrap(), e["q"].as_str().unwrap(), num(&e["kl"])))
+        .map(|e| {
+            (
+                e["p"].as_str().unwrap(),
+                e["q"].as_str().unwrap(),
+                num(&e["kl"]),
+            )
+        })
         .collect()
 }
 
@@ -60,7 +70,10 @@ fn special_functions_match_mpmath() {
             let want = num(&row[1]);
             let got = f(x);
             // absolute near the root of ψ, relative elsewhere
-            assert!((got - want).abs() <= tol * want.abs().max(1.0), "{name}({x}) = {got}, mpmath {want}");
+            assert!(
+                (got - want).abs() <= tol * want.abs().max(1.0),
+                "{name}({x}) = {got}, mpmath {want}"
+            );
         }
     }
 }
@@ -76,16 +89,32 @@ fn continuous_closed_forms_match_mpmath() {
         match closed_form_continuous(pc, qc) {
             Some(v) => {
                 closed_count += 1;
-                assert!(close(v, want, 1e-10), "{ps} ‖ {qs}: closed form {v}, mpmath {want}");
+                assert!(
+                    close(v, want, 1e-10),
+                    "{ps} ‖ {qs}: closed form {v}, mpmath {want}"
+                );
             }
-            None => assert!(want.is_finite(), "{ps} ‖ {qs}: +∞ in mpmath but no closed form"),
+            None => assert!(
+                want.is_finite(),
+                "{ps} ‖ {qs}: +∞ in mpmath but no closed form"
+            ),
         }
         // Auto always gives an answer consistent with the reference.
         let a = kl_any(&p, &q, &KlOptions::default()).unwrap();
-        let tol = if a.method == Method::ClosedForm { 1e-10 } else { 1e-9 };
-        assert!(close(a.value, want, tol), "{ps} ‖ {qs}: auto {a:?}, mpmath {want}");
+        let tol = if a.method == Method::ClosedForm {
+            1e-10
+        } else {
+            1e-9
+        };
+        assert!(
+            close(a.value, want, tol),
+            "{ps} ‖ {qs}: auto {a:?}, mpmath {want}"
+        );
     }
-    assert!(closed_count > 300, "only {closed_count} closed forms exercised");
+    assert!(
+        closed_count > 300,
+        "only {closed_count} closed forms exercised"
+    );
 }
 
 #[test]
@@ -98,14 +127,23 @@ fn quadrature_agrees_within_its_error_estimate() {
         .filter_map(|(ps, qs, want)| {
             let p = parse_spec(ps).unwrap();
             let q = parse_spec(qs).unwrap();
-            let res = quadrature(p.as_continuous().unwrap(), q.as_continuous().unwrap(), &opts);
+            let res = quadrature(
+                p.as_continuous().unwrap(),
+                q.as_continuous().unwrap(),
+                &opts,
+            );
             match res {
                 Ok(res) => {
                     let err = res.error.unwrap();
                     let diff = (res.value - want).abs();
                     // The estimate must cover the true error (floor: a few ulps of the value).
-                    if diff > err + 4.0 * f64::EPSILON * want.abs().max(1.0) || diff > 1e-9 * want.abs().max(1.0) {
-                        Some(format!("{ps} ‖ {qs}: quad {} ± {err}, mpmath {want}", res.value))
+                    if diff > err + 4.0 * f64::EPSILON * want.abs().max(1.0)
+                        || diff > 1e-9 * want.abs().max(1.0)
+                    {
+                        Some(format!(
+                            "{ps} ‖ {qs}: quad {} ± {err}, mpmath {want}",
+                            res.value
+                        ))
                     } else {
                         None
                     }
@@ -114,7 +152,12 @@ fn quadrature_agrees_within_its_error_estimate() {
             }
         })
         .collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -127,14 +170,29 @@ fn monte_carlo_within_four_standard_errors() {
         .filter_map(|(i, (ps, qs, want))| {
             let p = parse_spec(ps).unwrap();
             let q = parse_spec(qs).unwrap();
-            let res = monte_carlo_continuous(p.as_continuous().unwrap(), q.as_continuous().unwrap(), 100_000, i as u64).unwrap();
+            let res = monte_carlo_continuous(
+                p.as_continuous().unwrap(),
+                q.as_continuous().unwrap(),
+                100_000,
+                i as u64,
+            )
+            .unwrap();
             let se = res.error.unwrap();
             ((res.value - want).abs() > 4.0 * se + 1e-12).then(|| {
-                format!("{ps} ‖ {qs}: mc {} ± {se}, mpmath {want} ({:.1} se)", res.value, (res.value - want) / se)
+                format!(
+                    "{ps} ‖ {qs}: mc {} ± {se}, mpmath {want} ({:.1} se)",
+                    res.value,
+                    (res.value - want) / se
+                )
             })
         })
         .collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -174,19 +232,37 @@ fn discrete_pairs_match_mpmath() {
         let q = parse_spec(qs).unwrap();
         let (pd, qd) = (p.as_discrete().unwrap(), q.as_discrete().unwrap());
         if let Some(v) = closed_form_discrete(pd, qd) {
-            assert!(close(v, want, 1e-10), "{ps} ‖ {qs}: closed form {v}, mpmath {want}");
+            assert!(
+                close(v, want, 1e-10),
+                "{ps} ‖ {qs}: closed form {v}, mpmath {want}"
+            );
         }
         let s = sum_discrete(pd, qd).unwrap();
         if want.is_finite() {
             let err = s.error.unwrap();
-            assert!((s.value - want).abs() <= err + 1e-15 * want.abs().max(1.0), "{ps} ‖ {qs}: sum {} ± {err}, mpmath {want}", s.value);
+            assert!(
+                (s.value - want).abs() <= err + 1e-15 * want.abs().max(1.0),
+                "{ps} ‖ {qs}: sum {} ± {err}, mpmath {want}",
+                s.value
+            );
         } else {
             assert_eq!(s.value, f64::INFINITY, "{ps} ‖ {qs}");
         }
-        let mc = kl_any(&p, &q, &KlOptions::default().method(MethodChoice::MonteCarlo).samples(100_000)).unwrap();
+        let mc = kl_any(
+            &p,
+            &q,
+            &KlOptions::default()
+                .method(MethodChoice::MonteCarlo)
+                .samples(100_000),
+        )
+        .unwrap();
         if want.is_finite() {
             let se = mc.error.unwrap();
-            assert!((mc.value - want).abs() <= 4.0 * se + 1e-12, "{ps} ‖ {qs}: mc {} ± {se}, mpmath {want}", mc.value);
+            assert!(
+                (mc.value - want).abs() <= 4.0 * se + 1e-12,
+                "{ps} ‖ {qs}: mc {} ± {se}, mpmath {want}",
+                mc.value
+            );
         }
     }
 }
@@ -200,10 +276,25 @@ fn multivariate_pairs_match_mpmath() {
             let q = parse_spec(qs).unwrap();
             let d = kl_any(&p, &q, &KlOptions::default()).unwrap();
             assert_eq!(d.method, Method::ClosedForm);
-            assert!(close(d.value, want, 1e-10), "{ps} ‖ {qs}: {} vs mpmath {want}", d.value);
-            let mc = kl_any(&p, &q, &KlOptions::default().method(MethodChoice::MonteCarlo).seed(i as u64)).unwrap();
+            assert!(
+                close(d.value, want, 1e-10),
+                "{ps} ‖ {qs}: {} vs mpmath {want}",
+                d.value
+            );
+            let mc = kl_any(
+                &p,
+                &q,
+                &KlOptions::default()
+                    .method(MethodChoice::MonteCarlo)
+                    .seed(i as u64),
+            )
+            .unwrap();
             let se = mc.error.unwrap();
-            assert!((mc.value - want).abs() <= 4.0 * se + 1e-12, "{ps} ‖ {qs}: mc {} ± {se} vs {want}", mc.value);
+            assert!(
+                (mc.value - want).abs() <= 4.0 * se + 1e-12,
+                "{ps} ‖ {qs}: mc {} ± {se} vs {want}",
+                mc.value
+            );
         }
     }
 }
@@ -217,7 +308,12 @@ fn every_listed_closed_form_pair_is_checked_against_mpmath() {
         for (ps, qs, want) in entries(&r, key) {
             let p = parse_spec(ps).unwrap();
             let q = parse_spec(qs).unwrap();
-            let closed = match (p.as_continuous(), q.as_continuous(), p.as_discrete(), q.as_discrete()) {
+            let closed = match (
+                p.as_continuous(),
+                q.as_continuous(),
+                p.as_discrete(),
+                q.as_discrete(),
+            ) {
                 (Some(a), Some(b), _, _) => closed_form_continuous(a, b),
                 (_, _, Some(a), Some(b)) => closed_form_discrete(a, b),
                 _ => Some(want),
@@ -236,14 +332,18 @@ fn every_listed_closed_form_pair_is_checked_against_mpmath() {
     for pair in list_closed_forms() {
         let k = (pair.p.to_string(), pair.q.to_string());
         let ok = match pair.kind {
-            PairKind::InfiniteSupport => infinite.contains(&k),
+            PairKind::AlwaysInfinite => infinite.contains(&k),
             _ => finite.contains(&k) || (pair.p == "product"),
         };
         if !ok {
             missing.push(format!("{} ‖ {} ({})", pair.p, pair.q, pair.kind.as_str()));
         }
     }
-    assert!(missing.is_empty(), "closed-form pairs without an mpmath check:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "closed-form pairs without an mpmath check:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

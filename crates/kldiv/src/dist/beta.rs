@@ -48,7 +48,11 @@ impl Continuous for Beta {
         "beta"
     }
     fn spec(&self) -> String {
-        format!("beta(alpha={}, beta={})", fmt_num(self.alpha), fmt_num(self.beta))
+        format!(
+            "beta(alpha={}, beta={})",
+            fmt_num(self.alpha),
+            fmt_num(self.beta)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if !(0.0..=1.0).contains(&x) {
@@ -102,8 +106,16 @@ impl Continuous for Beta {
     /// `H(p, Beta(α,β)) = ln B(α,β) − (α − 1)E_p[ln X] − (β − 1)E_p[ln(1 − X)]`.
     fn cross_entropy_from(&self, p: &dyn Continuous) -> Option<f64> {
         let (a, b) = (self.alpha, self.beta);
-        let lx = if a == 1.0 { 0.0 } else { ex(p, Expectation::LnX)? };
-        let l1 = if b == 1.0 { 0.0 } else { ex(p, Expectation::Ln1mX)? };
+        let lx = if a == 1.0 {
+            0.0
+        } else {
+            ex(p, Expectation::LnX)?
+        };
+        let l1 = if b == 1.0 {
+            0.0
+        } else {
+            ex(p, Expectation::Ln1mX)?
+        };
         Some(ln_beta(a, b) - times(a - 1.0, lx) - times(b - 1.0, l1))
     }
     /// `D = ln B(α₂,β₂) − ln B(α₁,β₁) + (α₁−α₂)ψ(α₁) + (β₁−β₂)ψ(β₁)

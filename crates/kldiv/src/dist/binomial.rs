@@ -1,6 +1,8 @@
 //! The binomial distribution.
 
-use super::{Discrete, Expectation, entropy_by_sum, fmt_num, ln_factorial, probability, same_discrete, xlogy};
+use super::{
+    Discrete, Expectation, entropy_by_sum, fmt_num, ln_factorial, probability, same_discrete, xlogy,
+};
 use crate::error::Result;
 use rand::RngCore;
 use std::any::Any;

@@ -1,6 +1,6 @@
 //! The categorical distribution on `{0, ..., K−1}`.
 
-use super::{Discrete, open01, same_discrete, xlogy};
+use super::{Discrete, Expectation, ln_factorial, open01, same_discrete, xlogy};
 use crate::error::{Error, Result};
 use crate::sum::Neumaier;
 use rand::RngCore;
@@ -61,7 +61,11 @@ impl Categorical {
         &self.p
     }
     fn at(&self, k: u64) -> f64 {
-        usize::try_from(k).ok().and_then(|i| self.p.get(i)).copied().unwrap_or(0.0)
+        usize::try_from(k)
+            .ok()
+            .and_then(|i| self.p.get(i))
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
@@ -117,6 +121,21 @@ impl Discrete for Categorical {
             }
         }
         last as u64
+    }
+    fn expect(&self, e: Expectation) -> Option<f64> {
+        match e {
+            Expectation::Mean => Some(self.mean()),
+            Expectation::LnFactorial => {
+                let mut s = Neumaier::new();
+                for (k, &x) in self.p.iter().enumerate() {
+                    if x > 0.0 {
+                        s.add(x * ln_factorial(k as u64));
+                    }
+                }
+                Some(s.total())
+            }
+            _ => None,
+        }
     }
     fn kl_same(&self, q: &dyn Discrete) -> Option<f64> {
         let q = same_discrete::<Categorical>(q)?;

@@ -46,7 +46,11 @@ impl Continuous for Cauchy {
         "cauchy"
     }
     fn spec(&self) -> String {
-        format!("cauchy(loc={}, scale={})", fmt_num(self.loc), fmt_num(self.scale))
+        format!(
+            "cauchy(loc={}, scale={})",
+            fmt_num(self.loc),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         let z = (x - self.loc) / self.scale;

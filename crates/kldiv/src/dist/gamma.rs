@@ -44,7 +44,9 @@ impl Gamma {
     /// + a₁(b₂ − b₁)/b₁`.
     pub fn kl_gamma(&self, q: &Gamma) -> f64 {
         let (a1, b1, a2, b2) = (self.shape, self.rate, q.shape, q.rate);
-        times(a1 - a2, digamma(a1)) - lgam(a1) + lgam(a2) + a2 * (b1 / b2).ln()
+        times(a1 - a2, digamma(a1)) - lgam(a1)
+            + lgam(a2)
+            + a2 * (b1 / b2).ln()
             + a1 * (b2 - b1) / b1
     }
     pub(crate) fn cross_entropy(shape: f64, rate: f64, p: &dyn Continuous) -> Option<f64> {
@@ -93,7 +95,11 @@ impl Continuous for Gamma {
         "gamma"
     }
     fn spec(&self) -> String {
-        format!("gamma(shape={}, rate={})", fmt_num(self.shape), fmt_num(self.rate))
+        format!(
+            "gamma(shape={}, rate={})",
+            fmt_num(self.shape),
+            fmt_num(self.rate)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if x < 0.0 || (x == 0.0 && self.shape > 1.0) {

@@ -55,7 +55,11 @@ impl Discrete for Geometric {
         k as f64 * (-self.p).ln_1p() + self.p.ln()
     }
     fn support(&self) -> (u64, Option<u64>) {
-        if self.p == 1.0 { (0, Some(0)) } else { (0, None) }
+        if self.p == 1.0 {
+            (0, Some(0))
+        } else {
+            (0, None)
+        }
     }
     fn entropy(&self) -> f64 {
         let p = self.p;
@@ -78,7 +82,8 @@ impl Discrete for Geometric {
     }
     fn kl_same(&self, q: &dyn Discrete) -> Option<f64> {
         same_discrete::<Geometric>(q).map(|q| {
-            (self.p / q.p).ln() + times((1.0 - self.p) / self.p, ((1.0 - self.p) / (1.0 - q.p)).ln())
+            (self.p / q.p).ln()
+                + times((1.0 - self.p) / self.p, ((1.0 - self.p) / (1.0 - q.p)).ln())
         })
     }
     fn as_any(&self) -> &dyn Any {

@@ -1,6 +1,8 @@
 //! The Gumbel (type I extreme value, maximum) distribution.
 
-use super::{Continuous, Expectation, REAL_LINE, ex, finite, fmt_num, lgam, open01, positive, same};
+use super::{
+    Continuous, Expectation, REAL_LINE, ex, finite, fmt_num, lgam, open01, positive, same,
+};
 use crate::error::Result;
 use crate::special::EULER_GAMMA;
 use rand::RngCore;
@@ -46,7 +48,11 @@ impl Continuous for Gumbel {
         "gumbel"
     }
     fn spec(&self) -> String {
-        format!("gumbel(loc={}, scale={})", fmt_num(self.loc), fmt_num(self.scale))
+        format!(
+            "gumbel(loc={}, scale={})",
+            fmt_num(self.loc),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         let z = (x - self.loc) / self.scale;

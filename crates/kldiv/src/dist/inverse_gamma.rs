@@ -48,7 +48,11 @@ impl Continuous for InverseGamma {
         "inversegamma"
     }
     fn spec(&self) -> String {
-        format!("inversegamma(shape={}, scale={})", fmt_num(self.shape), fmt_num(self.scale))
+        format!(
+            "inversegamma(shape={}, scale={})",
+            fmt_num(self.shape),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if x <= 0.0 {

@@ -45,7 +45,11 @@ impl Continuous for Laplace {
         "laplace"
     }
     fn spec(&self) -> String {
-        format!("laplace(loc={}, scale={})", fmt_num(self.loc), fmt_num(self.scale))
+        format!(
+            "laplace(loc={}, scale={})",
+            fmt_num(self.loc),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         -(2.0 * self.scale).ln() - (x - self.loc).abs() / self.scale

@@ -48,7 +48,11 @@ impl Continuous for Logistic {
         "logistic"
     }
     fn spec(&self) -> String {
-        format!("logistic(loc={}, scale={})", fmt_num(self.loc), fmt_num(self.scale))
+        format!(
+            "logistic(loc={}, scale={})",
+            fmt_num(self.loc),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         let z = (x - self.loc) / self.scale;

@@ -48,7 +48,11 @@ impl Continuous for LogNormal {
         "lognormal"
     }
     fn spec(&self) -> String {
-        format!("lognormal(mu={}, sigma={})", fmt_num(self.mu), fmt_num(self.sigma))
+        format!(
+            "lognormal(mu={}, sigma={})",
+            fmt_num(self.mu),
+            fmt_num(self.sigma)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if x <= 0.0 {

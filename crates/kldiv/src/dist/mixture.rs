@@ -130,12 +130,13 @@ impl Continuous for Mixture {
         m + terms.iter().map(|t| (t - m).exp()).sum::<f64>().ln()
     }
     fn support(&self) -> (f64, f64) {
-        self.comps()
-            .filter(|(w, _)| *w > 0.0)
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, c)| {
+        self.comps().filter(|(w, _)| *w > 0.0).fold(
+            (f64::INFINITY, f64::NEG_INFINITY),
+            |(lo, hi), (_, c)| {
                 let (a, b) = c.support();
                 (lo.min(a), hi.max(b))
-            })
+            },
+        )
     }
     fn entropy(&self) -> Option<f64> {
         None

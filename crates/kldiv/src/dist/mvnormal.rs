@@ -302,11 +302,18 @@ impl Multivariate for MvNormal {
     }
     fn spec(&self) -> String {
         let f = |v: &[f64]| {
-            v.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(", ")
+            v.iter()
+                .map(|x| format!("{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let cov = self.covariance();
         let rows: Vec<String> = cov.iter().map(|r| format!("[{}]", f(r))).collect();
-        format!("mvnormal(mean=[{}], cov=[{}])", f(&self.mean), rows.join(", "))
+        format!(
+            "mvnormal(mean=[{}], cov=[{}])",
+            f(&self.mean),
+            rows.join(", ")
+        )
     }
     fn dim(&self) -> usize {
         self.mean.len()

@@ -1,6 +1,9 @@
 //! The negative binomial distribution (failures before the `r`-th success).
 
-use super::{Discrete, entropy_by_sum, fmt_num, lgam, ln_factorial, positive, same_discrete, std_gamma, times};
+use super::{
+    Discrete, entropy_by_sum, fmt_num, lgam, ln_factorial, positive, same_discrete, std_gamma,
+    times,
+};
 use crate::error::{Error, Result};
 use rand::RngCore;
 use std::any::Any;
@@ -51,18 +54,27 @@ impl Discrete for NegativeBinomial {
         "negativebinomial"
     }
     fn spec(&self) -> String {
-        format!("negativebinomial(r={}, p={})", fmt_num(self.r), fmt_num(self.p))
+        format!(
+            "negativebinomial(r={}, p={})",
+            fmt_num(self.r),
+            fmt_num(self.p)
+        )
     }
     fn ln_pmf(&self, k: u64) -> f64 {
         if self.p == 1.0 {
             return if k == 0 { 0.0 } else { f64::NEG_INFINITY };
         }
         let kf = k as f64;
-        lgam(kf + self.r) - ln_factorial(k) - lgam(self.r) + self.r * self.p.ln()
+        lgam(kf + self.r) - ln_factorial(k) - lgam(self.r)
+            + self.r * self.p.ln()
             + times(kf, (-self.p).ln_1p())
     }
     fn support(&self) -> (u64, Option<u64>) {
-        if self.p == 1.0 { (0, Some(0)) } else { (0, None) }
+        if self.p == 1.0 {
+            (0, Some(0))
+        } else {
+            (0, None)
+        }
     }
     fn entropy(&self) -> f64 {
         entropy_by_sum(self)
@@ -98,7 +110,8 @@ impl Discrete for NegativeBinomial {
         if self.r != q.r {
             return None;
         }
-        let geo = (self.p / q.p).ln() + times((1.0 - self.p) / self.p, ((1.0 - self.p) / (1.0 - q.p)).ln());
+        let geo = (self.p / q.p).ln()
+            + times((1.0 - self.p) / self.p, ((1.0 - self.p) / (1.0 - q.p)).ln());
         Some(self.r * geo)
     }
     fn as_any(&self) -> &dyn Any {

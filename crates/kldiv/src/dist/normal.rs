@@ -62,7 +62,8 @@ impl Normal {
 /// `E|X − c|` for `X ~ N(μ, σ²)`: `σ√(2/π) e^{−d²/(2σ²)} + d·erf(d/(σ√2))`, `d = μ − c`.
 pub(crate) fn normal_abs_dev(mu: f64, sigma: f64, c: f64) -> f64 {
     let d = mu - c;
-    sigma * FRAC_2_PI.sqrt() * (-(d * d) / (2.0 * sigma * sigma)).exp() + d * erf(d / (sigma * SQRT_2))
+    sigma * FRAC_2_PI.sqrt() * (-(d * d) / (2.0 * sigma * sigma)).exp()
+        + d * erf(d / (sigma * SQRT_2))
 }
 
 impl Continuous for Normal {
@@ -70,7 +71,11 @@ impl Continuous for Normal {
         "normal"
     }
     fn spec(&self) -> String {
-        format!("normal(mean={}, std={})", fmt_num(self.mean), fmt_num(self.std))
+        format!(
+            "normal(mean={}, std={})",
+            fmt_num(self.mean),
+            fmt_num(self.std)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         let z = (x - self.mean) / self.std;

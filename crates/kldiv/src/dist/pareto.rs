@@ -57,7 +57,11 @@ impl Continuous for Pareto {
         "pareto"
     }
     fn spec(&self) -> String {
-        format!("pareto(scale={}, alpha={})", fmt_num(self.scale), fmt_num(self.alpha))
+        format!(
+            "pareto(scale={}, alpha={})",
+            fmt_num(self.scale),
+            fmt_num(self.alpha)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if x < self.scale {
@@ -103,7 +107,8 @@ impl Continuous for Pareto {
                     m - c
                 } else {
                     // E(c − X)⁺ = ∫_{x_m}^c F(x) dx, F(x) = 1 − (x_m/x)^α
-                    let below = (c - xm) - xm.powf(a) * (c.powf(1.0 - a) - xm.powf(1.0 - a)) / (1.0 - a);
+                    let below =
+                        (c - xm) - xm.powf(a) * (c.powf(1.0 - a) - xm.powf(1.0 - a)) / (1.0 - a);
                     m - c + 2.0 * below
                 })
             }

@@ -1,6 +1,8 @@
 //! The Poisson distribution.
 
-use super::{Discrete, Expectation, entropy_by_sum, fmt_num, ln_factorial, positive, same_discrete};
+use super::{
+    Discrete, Expectation, entropy_by_sum, fmt_num, ln_factorial, positive, same_discrete,
+};
 use crate::error::Result;
 use rand::RngCore;
 use std::any::Any;

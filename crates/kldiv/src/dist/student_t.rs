@@ -1,6 +1,8 @@
 //! Student's t distribution with location and scale.
 
-use super::{Continuous, Expectation, REAL_LINE, finite, fmt_num, lgam, positive, std_gamma, std_normal};
+use super::{
+    Continuous, Expectation, REAL_LINE, finite, fmt_num, lgam, positive, std_gamma, std_normal,
+};
 use crate::error::Result;
 use crate::special::{digamma, ln_beta};
 use rand::RngCore;
@@ -65,7 +67,10 @@ impl Continuous for StudentT {
     fn ln_pdf(&self, x: f64) -> f64 {
         let v = self.df;
         let z = (x - self.loc) / self.scale;
-        lgam(0.5 * (v + 1.0)) - lgam(0.5 * v) - 0.5 * (v * PI).ln() - self.scale.ln()
+        lgam(0.5 * (v + 1.0))
+            - lgam(0.5 * v)
+            - 0.5 * (v * PI).ln()
+            - self.scale.ln()
             - 0.5 * (v + 1.0) * (z * z / v).ln_1p()
     }
     fn support(&self) -> (f64, f64) {

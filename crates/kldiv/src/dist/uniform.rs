@@ -57,7 +57,11 @@ impl Continuous for Uniform {
         "uniform"
     }
     fn spec(&self) -> String {
-        format!("uniform(low={}, high={})", fmt_num(self.low), fmt_num(self.high))
+        format!(
+            "uniform(low={}, high={})",
+            fmt_num(self.low),
+            fmt_num(self.high)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         if x < self.low || x > self.high {

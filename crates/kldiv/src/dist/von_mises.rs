@@ -117,7 +117,11 @@ impl Continuous for VonMises {
             let c = k * (r - f);
             let u2 = open01(rng);
             if c * (2.0 - c) - u2 > 0.0 || (c / u2).ln() + 1.0 - c >= 0.0 {
-                let theta = if open01(rng) < 0.5 { -f.acos() } else { f.acos() };
+                let theta = if open01(rng) < 0.5 {
+                    -f.acos()
+                } else {
+                    f.acos()
+                };
                 return (self.loc + theta + PI).rem_euclid(2.0 * PI) - PI;
             }
         }
@@ -132,19 +136,28 @@ impl Continuous for VonMises {
     /// `H(p, VM(μ,κ)) = ln(2π I₀(κ)) − κ E_p[cos(X − μ)]` for `supp p ⊆ [−π, π]`.
     fn cross_entropy_from(&self, p: &dyn Continuous) -> Option<f64> {
         let k = self.concentration;
-        let c = if k == 0.0 { 0.0 } else { ex(p, Expectation::CosDev(self.loc))? };
+        let c = if k == 0.0 {
+            0.0
+        } else {
+            ex(p, Expectation::CosDev(self.loc))?
+        };
         Some(self.ln_norm() - k * c)
     }
     /// `D = ln(I₀(κ₂)/I₀(κ₁)) + A(κ₁)(κ₁ − κ₂ cos(μ₁ − μ₂))`.
     fn kl_same(&self, q: &dyn Continuous) -> Option<f64> {
         same::<VonMises>(q).map(|q| {
             let (k1, k2) = (self.concentration, q.concentration);
-            (bessel_i0e(k2) / bessel_i0e(k1)).ln() + (k2 - k1)
+            (bessel_i0e(k2) / bessel_i0e(k1)).ln()
+                + (k2 - k1)
                 + bessel_ratio(k1) * (k1 - k2 * (self.loc - q.loc).cos())
         })
     }
     fn landmarks(&self) -> Vec<f64> {
-        let anti = if self.loc > 0.0 { self.loc - PI } else { self.loc + PI };
+        let anti = if self.loc > 0.0 {
+            self.loc - PI
+        } else {
+            self.loc + PI
+        };
         vec![self.loc, anti]
     }
     fn scale_hint(&self) -> f64 {

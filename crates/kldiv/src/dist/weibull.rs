@@ -54,7 +54,11 @@ impl Continuous for Weibull {
         "weibull"
     }
     fn spec(&self) -> String {
-        format!("weibull(shape={}, scale={})", fmt_num(self.shape), fmt_num(self.scale))
+        format!(
+            "weibull(shape={}, scale={})",
+            fmt_num(self.shape),
+            fmt_num(self.scale)
+        )
     }
     fn ln_pdf(&self, x: f64) -> f64 {
         let (k, l) = (self.shape, self.scale);
@@ -98,7 +102,11 @@ impl Continuous for Weibull {
     /// `H(p, W(k,λ)) = −ln(k/λ) − (k − 1)(E_p[ln X] − ln λ) + E_p[Xᵏ]/λᵏ`.
     fn cross_entropy_from(&self, p: &dyn Continuous) -> Option<f64> {
         let (k, l) = (self.shape, self.scale);
-        let lnx = if k == 1.0 { 0.0 } else { ex(p, Expectation::LnX)? };
+        let lnx = if k == 1.0 {
+            0.0
+        } else {
+            ex(p, Expectation::LnX)?
+        };
         let pk = ex(p, Expectation::Pow(k))?;
         Some(-(k / l).ln() - times(k - 1.0, lnx - l.ln()) + pk / l.powf(k))
     }

@@ -139,13 +139,22 @@ fn estimate(lr: &[f64], r: Option<&[f64]>) -> (f64, f64) {
     }
     // Optimal coefficient β = −Cov(lr, r)/Var(r); β = 1 is the k3 estimator (r − 1) − ln r.
     let mr = mean(r);
-    let cov = lr.iter().zip(r).map(|(a, b)| (a - m1) * (b - mr)).sum::<f64>() / (n - 1.0);
+    let cov = lr
+        .iter()
+        .zip(r)
+        .map(|(a, b)| (a - m1) * (b - mr))
+        .sum::<f64>()
+        / (n - 1.0);
     let varr = r.iter().map(|b| (b - mr) * (b - mr)).sum::<f64>() / (n - 1.0);
     if varr.is_nan() || varr <= 0.0 {
         return (m1, se1);
     }
     let beta = -cov / varr;
-    let adj: Vec<f64> = lr.iter().zip(r).map(|(a, b)| a + beta * (b - 1.0)).collect();
+    let adj: Vec<f64> = lr
+        .iter()
+        .zip(r)
+        .map(|(a, b)| a + beta * (b - 1.0))
+        .collect();
     let m2 = mean(&adj);
     let var2 = adj.iter().map(|x| (x - m2) * (x - m2)).sum::<f64>() / (n - 1.0);
     let se2 = (var2 / n).sqrt();
@@ -219,7 +228,12 @@ pub fn monte_carlo_continuous(
 }
 
 /// Monte Carlo for discrete pairs (as [`monte_carlo_continuous`]).
-pub fn monte_carlo_discrete(p: &dyn Discrete, q: &dyn Discrete, n: usize, seed: u64) -> Result<KlResult> {
+pub fn monte_carlo_discrete(
+    p: &dyn Discrete,
+    q: &dyn Discrete,
+    n: usize,
+    seed: u64,
+) -> Result<KlResult> {
     check_samples(n)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut lr = Vec::with_capacity(n);

@@ -68,16 +68,30 @@ pub fn gmm_approximations(f: &Mixture, g: &Mixture) -> Result<GmmApproximation> 
     let na = fa.len();
     let nb = gb.len();
     // Pairwise KLs.
-    let dff: Vec<Vec<f64>> = fa.iter().map(|(_, a)| fa.iter().map(|(_, b)| a.kl_normal(b)).collect()).collect();
-    let dfg: Vec<Vec<f64>> = fa.iter().map(|(_, a)| gb.iter().map(|(_, b)| a.kl_normal(b)).collect()).collect();
+    let dff: Vec<Vec<f64>> = fa
+        .iter()
+        .map(|(_, a)| fa.iter().map(|(_, b)| a.kl_normal(b)).collect())
+        .collect();
+    let dfg: Vec<Vec<f64>> = fa
+        .iter()
+        .map(|(_, a)| gb.iter().map(|(_, b)| a.kl_normal(b)).collect())
+        .collect();
     // Variational approximation.
     let mut variational = 0.0;
     for (a, (pa, _)) in fa.iter().enumerate() {
         if *pa == 0.0 {
             continue;
         }
-        let num: Vec<f64> = fa.iter().enumerate().map(|(a2, (w, _))| w.ln() - dff[a][a2]).collect();
-        let den: Vec<f64> = gb.iter().enumerate().map(|(b, (w, _))| w.ln() - dfg[a][b]).collect();
+        let num: Vec<f64> = fa
+            .iter()
+            .enumerate()
+            .map(|(a2, (w, _))| w.ln() - dff[a][a2])
+            .collect();
+        let den: Vec<f64> = gb
+            .iter()
+            .enumerate()
+            .map(|(b, (w, _))| w.ln() - dfg[a][b])
+            .collect();
         variational += pa * (logsumexp(&num) - logsumexp(&den));
     }
     // Matched bound.
@@ -119,7 +133,11 @@ pub fn gmm_approximations(f: &Mixture, g: &Mixture) -> Result<GmmApproximation> 
         for b in 0..nb {
             let col: f64 = (0..na).map(|a| phi[a][b]).sum();
             for a in 0..na {
-                psi[a][b] = if col > 0.0 { gb[b].0 * phi[a][b] / col } else { 0.0 };
+                psi[a][b] = if col > 0.0 {
+                    gb[b].0 * phi[a][b] / col
+                } else {
+                    0.0
+                };
             }
         }
         // φ_{ab} = πₐ ψ_{ab} e^{−D_{ab}} / Σ_b' ψ_{ab'} e^{−D_{ab'}}
@@ -127,7 +145,11 @@ pub fn gmm_approximations(f: &Mixture, g: &Mixture) -> Result<GmmApproximation> 
             let row: Vec<f64> = (0..nb).map(|b| psi[a][b].ln() - dfg[a][b]).collect();
             let lse = logsumexp(&row);
             for b in 0..nb {
-                phi[a][b] = if lse == f64::NEG_INFINITY { 0.0 } else { fa[a].0 * (row[b] - lse).exp() };
+                phi[a][b] = if lse == f64::NEG_INFINITY {
+                    0.0
+                } else {
+                    fa[a].0 * (row[b] - lse).exp()
+                };
             }
         }
         let next = objective(&phi, &psi);

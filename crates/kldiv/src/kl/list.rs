@@ -30,7 +30,12 @@ pub struct FamilyInfo {
     pub example: &'static str,
 }
 
-const fn p(name: &'static str, aliases: &'static [&'static str], default: Option<f64>, constraint: &'static str) -> ParamInfo {
+const fn p(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    default: Option<f64>,
+    constraint: &'static str,
+) -> ParamInfo {
     ParamInfo {
         name,
         aliases,
@@ -44,81 +49,267 @@ const REAL: &str = "finite";
 
 /// Every family, in listing order.
 pub(crate) const FAMILIES: &[FamilyInfo] = &[
-    FamilyInfo { name: "normal", aliases: &["gaussian", "norm", "n"], kind: "continuous",
-        params: &[p("mean", &["loc", "mu"], Some(0.0), REAL), p("std", &["scale", "sigma", "sd"], Some(1.0), POS)],
-        example: "normal(mean=0, std=1)" },
-    FamilyInfo { name: "halfnormal", aliases: &[], kind: "continuous",
-        params: &[p("scale", &["sigma", "std"], Some(1.0), POS)], example: "halfnormal(scale=1)" },
-    FamilyInfo { name: "lognormal", aliases: &[], kind: "continuous",
-        params: &[p("mu", &["loc"], Some(0.0), REAL), p("sigma", &["scale", "std"], Some(1.0), POS)],
-        example: "lognormal(mu=0, sigma=1)" },
-    FamilyInfo { name: "laplace", aliases: &["doubleexponential"], kind: "continuous",
-        params: &[p("loc", &["mean", "mu"], Some(0.0), REAL), p("scale", &["b"], Some(1.0), POS)],
-        example: "laplace(loc=0, scale=2)" },
-    FamilyInfo { name: "cauchy", aliases: &["lorentz"], kind: "continuous",
-        params: &[p("loc", &["mu", "x0"], Some(0.0), REAL), p("scale", &["gamma"], Some(1.0), POS)],
-        example: "cauchy(loc=0, scale=1)" },
-    FamilyInfo { name: "studentt", aliases: &["t", "student"], kind: "continuous",
-        params: &[p("df", &["nu"], None, POS), p("loc", &["mu", "mean"], Some(0.0), REAL), p("scale", &["sigma"], Some(1.0), POS)],
-        example: "studentt(df=3, loc=0, scale=1)" },
-    FamilyInfo { name: "logistic", aliases: &[], kind: "continuous",
-        params: &[p("loc", &["mu", "mean"], Some(0.0), REAL), p("scale", &["s"], Some(1.0), POS)],
-        example: "logistic(loc=0, scale=1)" },
-    FamilyInfo { name: "gumbel", aliases: &[], kind: "continuous",
-        params: &[p("loc", &["mu"], Some(0.0), REAL), p("scale", &["beta"], Some(1.0), POS)],
-        example: "gumbel(loc=0, scale=1)" },
-    FamilyInfo { name: "exponential", aliases: &["exp", "expon"], kind: "continuous",
-        params: &[p("rate", &["lambda"], Some(1.0), POS), p("scale", &[], None, "> 0 (instead of rate)")],
-        example: "exponential(rate=1)" },
-    FamilyInfo { name: "gamma", aliases: &[], kind: "continuous",
-        params: &[p("shape", &["alpha", "k", "a", "concentration"], None, POS), p("rate", &["beta", "b"], Some(1.0), POS),
-                  p("scale", &["theta"], None, "> 0 (instead of rate)")],
-        example: "gamma(shape=2, rate=1)" },
-    FamilyInfo { name: "inversegamma", aliases: &["invgamma"], kind: "continuous",
-        params: &[p("shape", &["alpha", "a"], None, POS), p("scale", &["beta", "b"], Some(1.0), POS)],
-        example: "inversegamma(shape=3, scale=2)" },
-    FamilyInfo { name: "chi2", aliases: &["chisquared", "chisq"], kind: "continuous",
-        params: &[p("df", &["k", "nu"], None, POS)], example: "chi2(df=3)" },
-    FamilyInfo { name: "chi", aliases: &[], kind: "continuous",
-        params: &[p("df", &["k", "nu"], None, POS)], example: "chi(df=3)" },
-    FamilyInfo { name: "beta", aliases: &[], kind: "continuous",
-        params: &[p("alpha", &["a"], None, POS), p("beta", &["b"], None, POS)], example: "beta(alpha=2, beta=3)" },
-    FamilyInfo { name: "uniform", aliases: &["unif"], kind: "continuous",
-        params: &[p("low", &["a", "lo", "min"], Some(0.0), REAL), p("high", &["b", "hi", "max"], Some(1.0), "finite, > low")],
-        example: "uniform(low=0, high=1)" },
-    FamilyInfo { name: "pareto", aliases: &[], kind: "continuous",
-        params: &[p("scale", &["xm", "x_m", "min"], Some(1.0), POS), p("alpha", &["shape", "a"], None, POS)],
-        example: "pareto(scale=1, alpha=3)" },
-    FamilyInfo { name: "weibull", aliases: &[], kind: "continuous",
-        params: &[p("shape", &["k", "concentration"], None, POS), p("scale", &["lambda"], Some(1.0), POS)],
-        example: "weibull(shape=2, scale=1)" },
-    FamilyInfo { name: "vonmises", aliases: &["circularnormal"], kind: "continuous",
-        params: &[p("loc", &["mu"], Some(0.0), "in [-pi, pi]"), p("concentration", &["kappa"], None, ">= 0")],
-        example: "vonmises(loc=0, concentration=2)" },
-    FamilyInfo { name: "bernoulli", aliases: &["bern"], kind: "discrete",
-        params: &[p("p", &["probs"], None, "in [0, 1]")], example: "bernoulli(p=0.3)" },
-    FamilyInfo { name: "binomial", aliases: &["binom"], kind: "discrete",
-        params: &[p("n", &["trials", "total_count"], None, "integer >= 0"), p("p", &["probs"], None, "in [0, 1]")],
-        example: "binomial(n=10, p=0.3)" },
-    FamilyInfo { name: "poisson", aliases: &["pois"], kind: "discrete",
-        params: &[p("rate", &["lambda", "mu"], None, POS)], example: "poisson(rate=3)" },
-    FamilyInfo { name: "geometric", aliases: &["geom"], kind: "discrete",
-        params: &[p("p", &["probs"], None, "in (0, 1]")], example: "geometric(p=0.3)" },
-    FamilyInfo { name: "negativebinomial", aliases: &["negbinomial", "nbinom", "negbin"], kind: "discrete",
-        params: &[p("r", &["n", "total_count"], None, POS), p("p", &["probs"], None, "in (0, 1]")],
-        example: "negativebinomial(r=2, p=0.4)" },
-    FamilyInfo { name: "categorical", aliases: &["cat"], kind: "discrete",
-        params: &[p("p", &["probs"], None, "list, entries >= 0, sum 1")], example: "categorical(p=[0.2, 0.3, 0.5])" },
-    FamilyInfo { name: "mvnormal", aliases: &["mvn", "multivariatenormal"], kind: "multivariate",
-        params: &[p("mean", &["loc", "mu"], None, "list"), p("cov", &["covariance", "sigma"], None, "SPD matrix"),
-                  p("var", &["diag"], None, "list > 0 (diagonal covariance)"), p("scale_tril", &["chol", "l"], None, "lower-triangular, diagonal > 0")],
-        example: "mvnormal(mean=[0, 0], cov=[[1, 0.5], [0.5, 2]])" },
-    FamilyInfo { name: "dirichlet", aliases: &["dir"], kind: "multivariate",
-        params: &[p("alpha", &["concentration"], None, "list, entries > 0, length >= 2")], example: "dirichlet(alpha=[1, 2, 3])" },
-    FamilyInfo { name: "mixture", aliases: &["mix"], kind: "structural",
-        params: &[], example: "mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))" },
-    FamilyInfo { name: "product", aliases: &["independent"], kind: "structural",
-        params: &[], example: "product(normal(0, 1), gamma(2, 1))" },
+    FamilyInfo {
+        name: "normal",
+        aliases: &["gaussian", "norm", "n"],
+        kind: "continuous",
+        params: &[
+            p("mean", &["loc", "mu"], Some(0.0), REAL),
+            p("std", &["scale", "sigma", "sd"], Some(1.0), POS),
+        ],
+        example: "normal(mean=0, std=1)",
+    },
+    FamilyInfo {
+        name: "halfnormal",
+        aliases: &[],
+        kind: "continuous",
+        params: &[p("scale", &["sigma", "std"], Some(1.0), POS)],
+        example: "halfnormal(scale=1)",
+    },
+    FamilyInfo {
+        name: "lognormal",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("mu", &["loc"], Some(0.0), REAL),
+            p("sigma", &["scale", "std"], Some(1.0), POS),
+        ],
+        example: "lognormal(mu=0, sigma=1)",
+    },
+    FamilyInfo {
+        name: "laplace",
+        aliases: &["doubleexponential"],
+        kind: "continuous",
+        params: &[
+            p("loc", &["mean", "mu"], Some(0.0), REAL),
+            p("scale", &["b"], Some(1.0), POS),
+        ],
+        example: "laplace(loc=0, scale=2)",
+    },
+    FamilyInfo {
+        name: "cauchy",
+        aliases: &["lorentz"],
+        kind: "continuous",
+        params: &[
+            p("loc", &["mu", "x0"], Some(0.0), REAL),
+            p("scale", &["gamma"], Some(1.0), POS),
+        ],
+        example: "cauchy(loc=0, scale=1)",
+    },
+    FamilyInfo {
+        name: "studentt",
+        aliases: &["t", "student"],
+        kind: "continuous",
+        params: &[
+            p("df", &["nu"], None, POS),
+            p("loc", &["mu", "mean"], Some(0.0), REAL),
+            p("scale", &["sigma"], Some(1.0), POS),
+        ],
+        example: "studentt(df=3, loc=0, scale=1)",
+    },
+    FamilyInfo {
+        name: "logistic",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("loc", &["mu", "mean"], Some(0.0), REAL),
+            p("scale", &["s"], Some(1.0), POS),
+        ],
+        example: "logistic(loc=0, scale=1)",
+    },
+    FamilyInfo {
+        name: "gumbel",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("loc", &["mu"], Some(0.0), REAL),
+            p("scale", &["beta"], Some(1.0), POS),
+        ],
+        example: "gumbel(loc=0, scale=1)",
+    },
+    FamilyInfo {
+        name: "exponential",
+        aliases: &["exp", "expon"],
+        kind: "continuous",
+        params: &[
+            p("rate", &["lambda"], Some(1.0), POS),
+            p("scale", &[], None, "> 0 (instead of rate)"),
+        ],
+        example: "exponential(rate=1)",
+    },
+    FamilyInfo {
+        name: "gamma",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("shape", &["alpha", "k", "a", "concentration"], None, POS),
+            p("rate", &["beta", "b"], Some(1.0), POS),
+            p("scale", &["theta"], None, "> 0 (instead of rate)"),
+        ],
+        example: "gamma(shape=2, rate=1)",
+    },
+    FamilyInfo {
+        name: "inversegamma",
+        aliases: &["invgamma"],
+        kind: "continuous",
+        params: &[
+            p("shape", &["alpha", "a"], None, POS),
+            p("scale", &["beta", "b"], Some(1.0), POS),
+        ],
+        example: "inversegamma(shape=3, scale=2)",
+    },
+    FamilyInfo {
+        name: "chi2",
+        aliases: &["chisquared", "chisq"],
+        kind: "continuous",
+        params: &[p("df", &["k", "nu"], None, POS)],
+        example: "chi2(df=3)",
+    },
+    FamilyInfo {
+        name: "chi",
+        aliases: &[],
+        kind: "continuous",
+        params: &[p("df", &["k", "nu"], None, POS)],
+        example: "chi(df=3)",
+    },
+    FamilyInfo {
+        name: "beta",
+        aliases: &[],
+        kind: "continuous",
+        params: &[p("alpha", &["a"], None, POS), p("beta", &["b"], None, POS)],
+        example: "beta(alpha=2, beta=3)",
+    },
+    FamilyInfo {
+        name: "uniform",
+        aliases: &["unif"],
+        kind: "continuous",
+        params: &[
+            p("low", &["a", "lo", "min"], Some(0.0), REAL),
+            p("high", &["b", "hi", "max"], Some(1.0), "finite, > low"),
+        ],
+        example: "uniform(low=0, high=1)",
+    },
+    FamilyInfo {
+        name: "pareto",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("scale", &["xm", "x_m", "min"], Some(1.0), POS),
+            p("alpha", &["shape", "a"], None, POS),
+        ],
+        example: "pareto(scale=1, alpha=3)",
+    },
+    FamilyInfo {
+        name: "weibull",
+        aliases: &[],
+        kind: "continuous",
+        params: &[
+            p("shape", &["k", "concentration"], None, POS),
+            p("scale", &["lambda"], Some(1.0), POS),
+        ],
+        example: "weibull(shape=2, scale=1)",
+    },
+    FamilyInfo {
+        name: "vonmises",
+        aliases: &["circularnormal"],
+        kind: "continuous",
+        params: &[
+            p("loc", &["mu"], Some(0.0), "in [-pi, pi]"),
+            p("concentration", &["kappa"], None, ">= 0"),
+        ],
+        example: "vonmises(loc=0, concentration=2)",
+    },
+    FamilyInfo {
+        name: "bernoulli",
+        aliases: &["bern"],
+        kind: "discrete",
+        params: &[p("p", &["probs"], None, "in [0, 1]")],
+        example: "bernoulli(p=0.3)",
+    },
+    FamilyInfo {
+        name: "binomial",
+        aliases: &["binom"],
+        kind: "discrete",
+        params: &[
+            p("n", &["trials", "total_count"], None, "integer >= 0"),
+            p("p", &["probs"], None, "in [0, 1]"),
+        ],
+        example: "binomial(n=10, p=0.3)",
+    },
+    FamilyInfo {
+        name: "poisson",
+        aliases: &["pois"],
+        kind: "discrete",
+        params: &[p("rate", &["lambda", "mu"], None, POS)],
+        example: "poisson(rate=3)",
+    },
+    FamilyInfo {
+        name: "geometric",
+        aliases: &["geom"],
+        kind: "discrete",
+        params: &[p("p", &["probs"], None, "in (0, 1]")],
+        example: "geometric(p=0.3)",
+    },
+    FamilyInfo {
+        name: "negativebinomial",
+        aliases: &["negbinomial", "nbinom", "negbin"],
+        kind: "discrete",
+        params: &[
+            p("r", &["n", "total_count"], None, POS),
+            p("p", &["probs"], None, "in (0, 1]"),
+        ],
+        example: "negativebinomial(r=2, p=0.4)",
+    },
+    FamilyInfo {
+        name: "categorical",
+        aliases: &["cat"],
+        kind: "discrete",
+        params: &[p("p", &["probs"], None, "list, entries >= 0, sum 1")],
+        example: "categorical(p=[0.2, 0.3, 0.5])",
+    },
+    FamilyInfo {
+        name: "mvnormal",
+        aliases: &["mvn", "multivariatenormal"],
+        kind: "multivariate",
+        params: &[
+            p("mean", &["loc", "mu"], None, "list"),
+            p("cov", &["covariance", "sigma"], None, "SPD matrix"),
+            p("var", &["diag"], None, "list > 0 (diagonal covariance)"),
+            p(
+                "scale_tril",
+                &["chol", "l"],
+                None,
+                "lower-triangular, diagonal > 0",
+            ),
+        ],
+        example: "mvnormal(mean=[0, 0], cov=[[1, 0.5], [0.5, 2]])",
+    },
+    FamilyInfo {
+        name: "dirichlet",
+        aliases: &["dir"],
+        kind: "multivariate",
+        params: &[p(
+            "alpha",
+            &["concentration"],
+            None,
+            "list, entries > 0, length >= 2",
+        )],
+        example: "dirichlet(alpha=[1, 2, 3])",
+    },
+    FamilyInfo {
+        name: "mixture",
+        aliases: &["mix"],
+        kind: "structural",
+        params: &[],
+        example: "mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))",
+    },
+    FamilyInfo {
+        name: "product",
+        aliases: &["independent"],
+        kind: "structural",
+        params: &[],
+        example: "product(normal(0, 1), gamma(2, 1))",
+    },
 ];
 
 /// Every family of the registry with its parameters (positional order), aliases, defaults and
@@ -140,17 +331,18 @@ pub enum PairKind {
     /// The cross-entropy route `H(P,Q) − H(P)` (cross-family closed form); `+∞` for some
     /// parameters (support or divergent moments).
     CrossFamily,
-    /// Always `+∞`: the support of `P` is never inside that of `Q`.
-    InfiniteSupport,
+    /// Always `+∞`: the support of `P` is never inside that of `Q`, or an expectation in
+    /// `−ln q` diverges for every member of `P`'s family (Cauchy against a normal).
+    AlwaysInfinite,
 }
 
 impl PairKind {
-    /// `same-family`, `cross-family`, `infinite (support)`.
+    /// `same-family`, `cross-family`, `always-infinite`.
     pub fn as_str(self) -> &'static str {
         match self {
             PairKind::SameFamily => "same-family",
             PairKind::CrossFamily => "cross-family",
-            PairKind::InfiniteSupport => "infinite (support)",
+            PairKind::AlwaysInfinite => "always-infinite",
         }
     }
 }
@@ -185,7 +377,15 @@ const REPRESENTATIVES: &[(&str, &[&str])] = &[
     ("chi2", &["chi2(3)"]),
     ("chi", &["chi(2.5)"]),
     ("beta", &["beta(2, 3)"]),
-    ("uniform", &["uniform(0.2, 0.8)", "uniform(1.5, 2.5)", "uniform(-1, 1)", "uniform(-4, 4)"]),
+    (
+        "uniform",
+        &[
+            "uniform(0.2, 0.8)",
+            "uniform(1.5, 2.5)",
+            "uniform(-1, 1)",
+            "uniform(-4, 4)",
+        ],
+    ),
     ("pareto", &["pareto(1, 3.5)", "pareto(0.1, 3.5)"]),
     ("weibull", &["weibull(1.7, 1.2)"]),
     ("vonmises", &["vonmises(0.5, 2)"]),
@@ -230,12 +430,17 @@ fn note(p: &str, q: &str) -> &'static str {
 /// let pairs = list_closed_forms();
 /// assert!(pairs.iter().any(|x| x.p == "gamma" && x.q == "gamma" && x.kind == PairKind::SameFamily));
 /// assert!(pairs.iter().any(|x| x.p == "beta" && x.q == "gamma" && x.kind == PairKind::CrossFamily));
-/// assert!(pairs.iter().any(|x| x.p == "normal" && x.q == "exponential" && x.kind == PairKind::InfiniteSupport));
+/// assert!(pairs.iter().any(|x| x.p == "normal" && x.q == "exponential" && x.kind == PairKind::AlwaysInfinite));
 /// ```
 pub fn list_closed_forms() -> Vec<ClosedFormPair> {
     let reps: Vec<(&'static str, Vec<AnyDist>)> = REPRESENTATIVES
         .iter()
-        .map(|(name, specs)| (*name, specs.iter().filter_map(|s| parse_spec(s).ok()).collect()))
+        .map(|(name, specs)| {
+            (
+                *name,
+                specs.iter().filter_map(|s| parse_spec(s).ok()).collect(),
+            )
+        })
         .collect();
     let mut out = Vec::new();
     for (pn, ps) in &reps {
@@ -244,7 +449,12 @@ pub fn list_closed_forms() -> Vec<ClosedFormPair> {
             let mut finite = false;
             for a in ps {
                 for b in qs {
-                    let v = match (a.as_continuous(), b.as_continuous(), a.as_discrete(), b.as_discrete()) {
+                    let v = match (
+                        a.as_continuous(),
+                        b.as_continuous(),
+                        a.as_discrete(),
+                        b.as_discrete(),
+                    ) {
                         (Some(x), Some(y), _, _) => closed_form_continuous(x, y),
                         (_, _, Some(x), Some(y)) => closed_form_discrete(x, y),
                         _ => None,
@@ -263,7 +473,7 @@ pub fn list_closed_forms() -> Vec<ClosedFormPair> {
             } else if finite {
                 PairKind::CrossFamily
             } else {
-                PairKind::InfiniteSupport
+                PairKind::AlwaysInfinite
             };
             out.push(ClosedFormPair {
                 p: pn,
@@ -284,7 +494,7 @@ pub fn list_closed_forms() -> Vec<ClosedFormPair> {
     out.push(ClosedFormPair {
         p: "mvnormal",
         q: "dirichlet",
-        kind: PairKind::InfiniteSupport,
+        kind: PairKind::AlwaysInfinite,
         note: "",
     });
     out.push(ClosedFormPair {

@@ -404,8 +404,10 @@ pub fn kl_multivariate(
         if let (Some(a), Some(b)) = (pa.downcast_ref::<MvNormal>(), qa.downcast_ref::<MvNormal>()) {
             return Some(a.kl_mvnormal(b));
         }
-        if let (Some(a), Some(b)) = (pa.downcast_ref::<Dirichlet>(), qa.downcast_ref::<Dirichlet>())
-        {
+        if let (Some(a), Some(b)) = (
+            pa.downcast_ref::<Dirichlet>(),
+            qa.downcast_ref::<Dirichlet>(),
+        ) {
             return Some(a.kl_dirichlet(b));
         }
         if pa.is::<Dirichlet>() != qa.is::<Dirichlet>() {

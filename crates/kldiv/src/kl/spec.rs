@@ -97,7 +97,9 @@ impl<'a> Parser<'a> {
         self.ws();
         let start = self.i;
         while self.i < self.b.len()
-            && (self.b[self.i].is_ascii_alphanumeric() || self.b[self.i] == b'_' || self.b[self.i] == b'-')
+            && (self.b[self.i].is_ascii_alphanumeric()
+                || self.b[self.i] == b'_'
+                || self.b[self.i] == b'-')
         {
             if self.i == start && !self.b[self.i].is_ascii_alphabetic() {
                 break;
@@ -169,7 +171,9 @@ impl<'a> Parser<'a> {
             Some(c) if c.is_ascii_alphabetic() => {
                 // A number word (inf, pi) or a distribution.
                 let save = self.i;
-                let (name, pos) = self.ident().ok_or_else(|| self.err(save, "expected a value"))?;
+                let (name, pos) = self
+                    .ident()
+                    .ok_or_else(|| self.err(save, "expected a value"))?;
                 if self.peek() == Some(b'(') {
                     let node = self.call(name, pos)?;
                     Ok(Val::Dist(node, None, pos))
@@ -288,16 +292,25 @@ fn bind<'v>(p: &Parser<'_>, node: &'v Node, fam: &FamilyInfo) -> Result<Vec<Opti
                 let idx = fam
                     .params
                     .iter()
-                    .position(|pi| normalize(pi.name) == n || pi.aliases.iter().any(|a| normalize(a) == n))
+                    .position(|pi| {
+                        normalize(pi.name) == n || pi.aliases.iter().any(|a| normalize(a) == n)
+                    })
                     .ok_or_else(|| {
                         let names: Vec<&str> = fam.params.iter().map(|x| x.name).collect();
                         p.err(
                             *ipos,
-                            format!("unknown parameter '{id}' of {} (parameters: {})", fam.name, names.join(", ")),
+                            format!(
+                                "unknown parameter '{id}' of {} (parameters: {})",
+                                fam.name,
+                                names.join(", ")
+                            ),
                         )
                     })?;
                 if slots[idx].is_some() {
-                    return Err(p.err(*ipos, format!("parameter '{}' given twice", fam.params[idx].name)));
+                    return Err(p.err(
+                        *ipos,
+                        format!("parameter '{}' given twice", fam.params[idx].name),
+                    ));
                 }
                 idx
             }
@@ -308,7 +321,11 @@ fn bind<'v>(p: &Parser<'_>, node: &'v Node, fam: &FamilyInfo) -> Result<Vec<Opti
                 if next_pos >= slots.len() {
                     return Err(p.err(
                         v.pos(),
-                        format!("too many positional parameters for {} (takes {})", fam.name, fam.params.len()),
+                        format!(
+                            "too many positional parameters for {} (takes {})",
+                            fam.name,
+                            fam.params.len()
+                        ),
                     ));
                 }
                 next_pos += 1;
@@ -320,20 +337,40 @@ fn bind<'v>(p: &Parser<'_>, node: &'v Node, fam: &FamilyInfo) -> Result<Vec<Opti
     Ok(slots)
 }
 
-fn num(p: &Parser<'_>, node: &Node, fam: &FamilyInfo, slots: &[Option<&Val>], i: usize) -> Result<f64> {
+fn num(
+    p: &Parser<'_>,
+    node: &Node,
+    fam: &FamilyInfo,
+    slots: &[Option<&Val>],
+    i: usize,
+) -> Result<f64> {
     match slots[i] {
         Some(Val::Num(v, _)) => Ok(*v),
-        Some(other) => Err(p.err(other.pos(), format!("parameter '{}' must be a number", fam.params[i].name))),
+        Some(other) => Err(p.err(
+            other.pos(),
+            format!("parameter '{}' must be a number", fam.params[i].name),
+        )),
         None => fam.params[i].default.ok_or_else(|| {
-            p.err(node.pos, format!("{} needs parameter '{}'", fam.name, fam.params[i].name))
+            p.err(
+                node.pos,
+                format!("{} needs parameter '{}'", fam.name, fam.params[i].name),
+            )
         }),
     }
 }
 
-fn opt_num(p: &Parser<'_>, fam: &FamilyInfo, slots: &[Option<&Val>], i: usize) -> Result<Option<f64>> {
+fn opt_num(
+    p: &Parser<'_>,
+    fam: &FamilyInfo,
+    slots: &[Option<&Val>],
+    i: usize,
+) -> Result<Option<f64>> {
     match slots[i] {
         Some(Val::Num(v, _)) => Ok(Some(*v)),
-        Some(other) => Err(p.err(other.pos(), format!("parameter '{}' must be a number", fam.params[i].name))),
+        Some(other) => Err(p.err(
+            other.pos(),
+            format!("parameter '{}' must be a number", fam.params[i].name),
+        )),
         None => Ok(None),
     }
 }
@@ -354,7 +391,10 @@ fn vector(p: &Parser<'_>, v: &Val, what: &str) -> Result<Vec<f64>> {
 fn matrix(p: &Parser<'_>, v: &Val, what: &str) -> Result<Vec<Vec<f64>>> {
     match v {
         Val::List(rows, _) => rows.iter().map(|r| vector(p, r, what)).collect(),
-        other => Err(p.err(other.pos(), format!("{what} must be a matrix like [[1, 0], [0, 1]]"))),
+        other => Err(p.err(
+            other.pos(),
+            format!("{what} must be a matrix like [[1, 0], [0, 1]]"),
+        )),
     }
 }
 
@@ -362,7 +402,10 @@ fn count(p: &Parser<'_>, v: f64, at: usize, name: &str) -> Result<u64> {
     if v.is_finite() && v >= 0.0 && v == v.floor() && v < 9.0e15 {
         Ok(v as u64)
     } else {
-        Err(p.err(at, format!("{name} must be a non-negative integer, got {v}")))
+        Err(p.err(
+            at,
+            format!("{name} must be a non-negative integer, got {v}"),
+        ))
     }
 }
 
@@ -398,7 +441,9 @@ fn build(p: &Parser<'_>, node: &Node) -> Result<AnyDist> {
                 }
                 Exponential::new(1.0 / scale)?.into()
             }
-            Some(_) => return Err(p.err(node.pos, "give exponential either rate or scale, not both")),
+            Some(_) => {
+                return Err(p.err(node.pos, "give exponential either rate or scale, not both"));
+            }
             None => Exponential::new(n(0)?)?.into(),
         },
         "gamma" => match opt_num(p, fam, &s, 2)? {
@@ -440,11 +485,19 @@ fn build(p: &Parser<'_>, node: &Node) -> Result<AnyDist> {
             Dirichlet::new(vector(p, v, "alpha")?)?.into()
         }
         "mvnormal" => {
-            let mean = vector(p, s[0].ok_or_else(|| p.err(node.pos, "mvnormal needs mean=[...]"))?, "mean")?;
+            let mean = vector(
+                p,
+                s[0].ok_or_else(|| p.err(node.pos, "mvnormal needs mean=[...]"))?,
+                "mean",
+            )?;
             match (s[1], s[2], s[3]) {
                 (Some(c), None, None) => MvNormal::new(mean, &matrix(p, c, "cov")?)?.into(),
-                (None, Some(v), None) => MvNormal::from_diagonal(mean, &vector(p, v, "var")?)?.into(),
-                (None, None, Some(l)) => MvNormal::from_cholesky(mean, &matrix(p, l, "scale_tril")?)?.into(),
+                (None, Some(v), None) => {
+                    MvNormal::from_diagonal(mean, &vector(p, v, "var")?)?.into()
+                }
+                (None, None, Some(l)) => {
+                    MvNormal::from_cholesky(mean, &matrix(p, l, "scale_tril")?)?.into()
+                }
                 _ => {
                     return Err(p.err(
                         node.pos,
@@ -462,7 +515,13 @@ fn build_structural(p: &Parser<'_>, node: &Node, fam: &FamilyInfo) -> Result<Any
     let mut comps = Vec::new();
     for (named, v) in &node.args {
         if let Some((id, ipos)) = named {
-            return Err(p.err(*ipos, format!("{} takes components, not named parameters ('{id}')", fam.name)));
+            return Err(p.err(
+                *ipos,
+                format!(
+                    "{} takes components, not named parameters ('{id}')",
+                    fam.name
+                ),
+            ));
         }
         match v {
             Val::Dist(inner, w, _) => {
@@ -472,13 +531,19 @@ fn build_structural(p: &Parser<'_>, node: &Node, fam: &FamilyInfo) -> Result<Any
             other => {
                 return Err(p.err(
                     other.pos(),
-                    format!("expected a component such as 0.5*normal(0, 1) in {}", fam.name),
+                    format!(
+                        "expected a component such as 0.5*normal(0, 1) in {}",
+                        fam.name
+                    ),
                 ));
             }
         }
     }
     if comps.is_empty() {
-        return Err(p.err(node.pos, format!("{} needs at least one component", fam.name)));
+        return Err(p.err(
+            node.pos,
+            format!("{} needs at least one component", fam.name),
+        ));
     }
     if fam.name == "product" {
         if let Some(i) = weights.iter().position(Option::is_some) {
@@ -528,9 +593,18 @@ mod tests {
         let mv = parse_spec("mvnormal(mean=[0, 1], cov=[[2, 0.5], [0.5, 1]])").unwrap();
         assert_eq!(mv.spec(), "mvnormal(mean=[0, 1], cov=[[2, 0.5], [0.5, 1]])");
         // gamma with scale, exponential with scale, aliases, whitespace.
-        assert_eq!(parse_spec(" Gamma ( 2 , scale = 2 ) ").unwrap().spec(), "gamma(shape=2, rate=0.5)");
-        assert_eq!(parse_spec("exp(scale=4)").unwrap().spec(), "exponential(rate=0.25)");
-        assert_eq!(parse_spec("t(3)").unwrap().spec(), "studentt(df=3, loc=0, scale=1)");
+        assert_eq!(
+            parse_spec(" Gamma ( 2 , scale = 2 ) ").unwrap().spec(),
+            "gamma(shape=2, rate=0.5)"
+        );
+        assert_eq!(
+            parse_spec("exp(scale=4)").unwrap().spec(),
+            "exponential(rate=0.25)"
+        );
+        assert_eq!(
+            parse_spec("t(3)").unwrap().spec(),
+            "studentt(df=3, loc=0, scale=1)"
+        );
     }
 
     #[test]
@@ -542,7 +616,10 @@ mod tests {
             ("normal(mean=0, mean=1)", "twice"),
             ("normal(0, x)", "position 10"),
             ("normal(0, 1) extra", "position 13"),
-            ("mixture(0.5*normal(0,1), normal(1,1))", "every mixture component"),
+            (
+                "mixture(0.5*normal(0,1), normal(1,1))",
+                "every mixture component",
+            ),
             ("binomial(n=2.5, p=0.5)", "non-negative integer"),
             ("studentt(loc=1)", "needs parameter 'df'"),
         ];
@@ -552,9 +629,13 @@ mod tests {
         }
         let e = parse_spec("beta(alpha=0, beta=1)").unwrap_err().to_string();
         assert!(e.contains("alpha") && e.contains("= 0"), "{e}");
-        let e = parse_spec("mvnormal(mean=[0,0], cov=[[1,2],[2,1]])").unwrap_err().to_string();
+        let e = parse_spec("mvnormal(mean=[0,0], cov=[[1,2],[2,1]])")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("positive definite"), "{e}");
-        let e = parse_spec("mvnormal(mean=[0,0], cov=[[1,0,0],[0,1,0],[0,0,1]])").unwrap_err().to_string();
+        let e = parse_spec("mvnormal(mean=[0,0], cov=[[1,0,0],[0,1,0],[0,0,1]])")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("dimension"), "{e}");
     }
 }
