@@ -1,1 +1,41 @@
 //! The `kldiv` command-line tool: argument parsing, file formats, output formats and the tour.
+//!
+//! The binary is a thin layer over this library so that every subcommand can be tested
+//! in-process and reused by examples and benchmarks.
+
+pub mod commands;
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod tour;
+
+use clap::{Parser, Subcommand};
+
+/// kldiv — the Kullback–Leibler divergence and its relatives, exact and fast.
+///
+/// D(p‖q) = Σ p log(p/q): p is the reference ("true") distribution, q the approximation.
+/// Every value is printed with its unit. Exit codes: 0 success, 1 data error, 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "kldiv", version, about, long_about = None)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Divergences between discrete distributions (vectors, histograms, counts).
+    Discrete(commands::discrete::DiscreteArgs),
+    /// A guided tour of KL on built-in data, with every number computed live.
+    Tour(tour::TourArgs),
+}
+
+/// Runs a parsed command, writing its output to `out`.
+pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliError> {
+    match &cli.command {
+        Command::Discrete(a) => commands::discrete::run(a, out),
+        Command::Tour(a) => tour::run(a, out),
+    }
+}

@@ -1,4 +1,5 @@
 //! Criterion benchmarks of the discrete measures at N = 10³, 10⁵, 10⁷ for f32 and f64.
+#![allow(missing_docs)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kldiv::discrete::{Normalize, Options, cross_entropy, entropy, kl};
@@ -6,10 +7,14 @@ use std::hint::black_box;
 
 /// Deterministic strictly positive vector normalised to one (a simple LCG; no rand needed).
 fn vector(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut v: Vec<f64> = (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 11) as f64 / (1u64 << 53) as f64) + 1e-3
         })
         .collect();

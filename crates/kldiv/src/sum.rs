@@ -4,7 +4,8 @@
 //! wherever `p < q`) lose digits in naive left-to-right summation: the error bound grows like
 //! `n·ε·Σ|x|`. Neumaier's variant of Kahan summation keeps a running compensation and has an
 //! error bound of `2ε·Σ|x|` independent of `n` (to first order), at the cost of a few extra
-//! additions per term.
+//! additions per term. The rounding error of each addition is recovered exactly with Knuth's
+//! branch-free TwoSum (six flops, no data-dependent branch, so it pipelines well).
 
 /// Neumaier–Kahan compensated accumulator.
 ///
@@ -25,18 +26,20 @@ pub struct Neumaier {
 impl Neumaier {
     /// An empty sum (zero).
     pub const fn new() -> Neumaier {
-        Neumaier { sum: 0.0, comp: 0.0 }
+        Neumaier {
+            sum: 0.0,
+            comp: 0.0,
+        }
     }
 
     /// Adds one term.
     #[inline(always)]
     pub fn add(&mut self, x: f64) {
+        // TwoSum: t + err = sum + x exactly.
         let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.comp += (self.sum - t) + x;
-        } else {
-            self.comp += (x - t) + self.sum;
-        }
+        let z = t - self.sum;
+        let err = (self.sum - (t - z)) + (x - z);
+        self.comp += err;
         self.sum = t;
     }
 

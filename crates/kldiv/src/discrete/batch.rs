@@ -195,8 +195,7 @@ pub fn pairwise<T: Element>(
         .map(|(i, (pr, &tp))| {
             (0..nq)
                 .map(|j| {
-                    eval_prepared(measure, pr, tp, q.row(j), tqs[j], opts)
-                        .map_err(|e| e.in_row(i))
+                    eval_prepared(measure, pr, tp, q.row(j), tqs[j], opts).map_err(|e| e.in_row(i))
                 })
                 .collect()
         })

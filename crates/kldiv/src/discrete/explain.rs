@@ -52,21 +52,13 @@ pub struct Explanation {
 /// assert!((e.mass_outside - 0.2).abs() < 1e-15);
 /// assert_eq!(e.terms[0].index, 2); // the unsupported outcome explains the +∞
 /// ```
-pub fn explain<T: Element>(
-    p: &[T],
-    q: &[T],
-    opts: &Options,
-    top: usize,
-) -> Result<Explanation> {
+pub fn explain<T: Element>(p: &[T], q: &[T], opts: &Options, top: usize) -> Result<Explanation> {
     opts.validate()?;
     same_length(p.len(), q.len())?;
     let tp = prepare(p, Arg::P, opts, Kind::Distribution)?;
     let tq = prepare(q, Arg::Q, opts, Kind::Distribution)?;
     let sum = kernels::kl(p, q, tp, tq);
-    let total = Quantity::from_nats(
-        nats_with_support(sum, super::Support::Infinite)?,
-        opts.base,
-    )?;
+    let total = Quantity::from_nats(nats_with_support(sum, super::Support::Infinite)?, opts.base)?;
     let l = opts.base.ln_base()?;
     let mut terms: Vec<Term> = Vec::new();
     let mut unsupported = Vec::new();

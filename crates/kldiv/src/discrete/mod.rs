@@ -20,7 +20,7 @@
 //! nothing panics.
 //!
 //! Batches of rows: [`rowwise`], [`broadcast`], [`pairwise`]. Why two distributions differ:
-//! [`explain`].
+//! [`explain`]. Inputs larger than memory, in chunks: [`Stream`].
 
 mod batch;
 mod cross_entropy;
@@ -33,6 +33,7 @@ mod kl;
 mod measure;
 mod options;
 mod prepare;
+mod stream;
 
 pub use batch::{Rows, broadcast, pairwise, rowwise};
 pub use cross_entropy::cross_entropy;
@@ -44,3 +45,4 @@ pub use js::{js, js_distance, js_weighted};
 pub use kl::kl;
 pub use measure::Measure;
 pub use options::{Normalize, Options, SmoothSide, Smoothing, Support};
+pub use stream::{Pass, Stream};

@@ -36,17 +36,37 @@ pub(crate) fn validate<T: Element>(x: &[T], arg: Arg) -> Result<f64> {
     Ok(s.total())
 }
 
-/// Validates `x` and builds the transform that the kernels apply to it.
-pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind) -> Result<Affine> {
-    let total = validate(x, arg)?;
-    let k = x.len() as f64;
+/// The transform of one input, or what is still missing to build it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Plan {
+    /// The transform is known.
+    Ready(Affine),
+    /// Floor smoothing: the transform is `max(x, floor)/R` with `R = Σ max(x_j, floor)`, a
+    /// second pass over the raw entries.
+    NeedsFloorMass {
+        /// The floor on the raw scale (`ε/c`).
+        floor: f64,
+    },
+}
+
+/// Builds the transform of an input from its validated total and length (no pass over the
+/// data, except the one `Plan::NeedsFloorMass` asks for).
+pub(crate) fn plan(
+    total: f64,
+    len: usize,
+    is_count: bool,
+    arg: Arg,
+    opts: &Options,
+    kind: Kind,
+) -> Result<Plan> {
+    let k = len as f64;
     let smoothing = if opts.smooths(arg) {
         opts.smoothing
     } else {
         Smoothing::None
     };
     if kind == Kind::Measure {
-        return Ok(match smoothing {
+        return Ok(Plan::Ready(match smoothing {
             Smoothing::None => Affine::IDENTITY,
             Smoothing::Additive { alpha } => Affine {
                 scale: 1.0,
@@ -63,10 +83,10 @@ pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind)
                 shift: alpha * total / k,
                 floor: 0.0,
             },
-        });
+        }));
     }
     // c: the factor that turns raw entries into probabilities.
-    let c = if T::IS_COUNT {
+    let c = if is_count {
         if total == 0.0 {
             return Err(Error::ZeroMass { arg });
         }
@@ -95,42 +115,55 @@ pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind)
         }
     };
     Ok(match smoothing {
-        Smoothing::None => Affine {
+        Smoothing::None => Plan::Ready(Affine {
             scale: c,
             shift: 0.0,
             floor: 0.0,
-        },
+        }),
         Smoothing::Additive { alpha } => {
             let a = 1.0 / (total + k * alpha);
-            Affine {
+            Plan::Ready(Affine {
                 scale: a,
                 shift: alpha * a,
                 floor: 0.0,
-            }
+            })
         }
-        Smoothing::Floor { epsilon } => {
-            // max(c·x, ε) = c·max(x, ε/c); normalise by Σ max(c·x_j, ε).
-            let floor = epsilon / c;
-            let floored = crate::kernels::mass(
+        // max(c·x, ε) / Σ max(c·x_j, ε) = max(x, ε/c) / Σ max(x_j, ε/c).
+        Smoothing::Floor { epsilon } => Plan::NeedsFloorMass { floor: epsilon / c },
+        Smoothing::MixUniform { alpha } => Plan::Ready(Affine {
+            scale: (1.0 - alpha) * c,
+            shift: alpha / k,
+            floor: 0.0,
+        }),
+    })
+}
+
+/// The floor-smoothing transform once `R = Σ max(x_j, floor)` is known.
+pub(crate) fn floor_transform(floor: f64, floored_mass: f64) -> Affine {
+    Affine {
+        scale: 1.0 / floored_mass,
+        shift: 0.0,
+        floor,
+    }
+}
+
+/// Validates `x` and builds the transform that the kernels apply to it.
+pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind) -> Result<Affine> {
+    let total = validate(x, arg)?;
+    match plan(total, x.len(), T::IS_COUNT, arg, opts, kind)? {
+        Plan::Ready(t) => Ok(t),
+        Plan::NeedsFloorMass { floor } => {
+            let raw = crate::kernels::mass(
                 x,
                 Affine {
-                    scale: c,
+                    scale: 1.0,
                     shift: 0.0,
                     floor,
                 },
             );
-            Affine {
-                scale: c / floored,
-                shift: 0.0,
-                floor,
-            }
+            Ok(floor_transform(floor, raw))
         }
-        Smoothing::MixUniform { alpha } => Affine {
-            scale: (1.0 - alpha) * c,
-            shift: alpha / k,
-            floor: 0.0,
-        },
-    })
+    }
 }
 
 /// Checks that two inputs have the same number of outcomes.

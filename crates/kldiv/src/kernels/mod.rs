@@ -5,15 +5,36 @@
 //! copy is ever allocated), evaluates one term per outcome, and accumulates the terms in `f64`
 //! with compensated summation ([`crate::sum::Neumaier`]), whatever the input type.
 //!
-//! This module is the only place meant for vectorised code and runtime CPU dispatch; the
-//! functions here are the scalar reference implementations that faster variants must match.
+//! **Determinism.** Inputs are cut into fixed blocks of [`BLOCK`] entries; each block is
+//! reduced sequentially and the block sums are merged in order. Long inputs reduce their
+//! blocks on rayon's threads, but the blocks and the merge order do not depend on the number
+//! of threads, so the result is bit-for-bit the same on 1 or 64 threads.
+//!
+//! This module is the only place for vectorised code and runtime CPU dispatch. Each block is
+//! reduced by the lane-parallel kernels of `lanes` (compiled twice: for the baseline ISA and,
+//! selected at run time, for AVX2+FMA); [`reference`] holds the plain scalar loops they are
+//! tested against.
 
+pub(crate) mod dispatch;
+mod exp;
+mod lanes;
+mod ln;
+pub mod reference;
 mod terms;
 
-pub use terms::{kl_term, ln_ratio};
+pub use exp::{exp_f32, exp_f64};
+pub use ln::{ln_f32, ln_f64};
+pub use terms::{kl_excess, kl_term, ln_ratio};
 
 use crate::real::Element;
 use crate::sum::Neumaier;
+use rayon::prelude::*;
+
+/// Entries per block of a reduction (see the module docs on determinism).
+pub const BLOCK: usize = 1 << 14;
+
+/// Inputs with at least this many entries reduce their blocks in parallel.
+pub const PARALLEL_MIN: usize = 1 << 17;
 
 /// The map `x ↦ scale · max(x, floor) + shift` applied to every raw entry before its term is
 /// evaluated. It expresses every normalisation and smoothing option of
@@ -63,127 +84,133 @@ pub struct SupportedSum {
     pub mass_outside: f64,
 }
 
-impl SupportedSum {
+/// Partial sums of one block.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Partial {
+    pub(crate) main: Neumaier,
+    pub(crate) side: Neumaier,
+    mass: Neumaier,
+    unsupported: usize,
+    first: Option<(usize, f64)>,
+}
+
+impl Partial {
     #[inline(always)]
-    fn miss(&mut self, i: usize, pv: f64, mass: &mut Neumaier) {
-        if self.first_unsupported.is_none() {
-            self.first_unsupported = Some(i);
-            self.first_p = pv;
+    pub(crate) fn miss(&mut self, i: usize, pv: f64) {
+        if self.first.is_none() {
+            self.first = Some((i, pv));
         }
         self.unsupported += 1;
-        mass.add(pv);
+        self.mass.add(pv);
+    }
+
+    pub(crate) fn merge(mut self, o: Partial) -> Partial {
+        self.main.merge(o.main);
+        self.side.merge(o.side);
+        self.mass.merge(o.mass);
+        self.unsupported += o.unsupported;
+        if self.first.is_none() {
+            self.first = o.first;
+        }
+        self
+    }
+
+    pub(crate) fn finish(self) -> SupportedSum {
+        SupportedSum {
+            finite: self.main.total() + self.side.total(),
+            unsupported: self.unsupported,
+            first_unsupported: self.first.map(|f| f.0),
+            first_p: self.first.map_or(0.0, |f| f.1),
+            mass_outside: self.mass.total(),
+        }
+    }
+}
+
+/// Reduces `n` entries block by block with `f(start, end)`, merging block results in order.
+fn blocks<F>(n: usize, f: F) -> Partial
+where
+    F: Fn(usize, usize) -> Partial + Sync,
+{
+    fold_blocks(Partial::default(), n, f)
+}
+
+/// Reduces `n` entries block by block with `f(start, end)` and folds the block results, in
+/// order, into `acc`. A stream that feeds chunks whose lengths are multiples of [`BLOCK`]
+/// therefore performs exactly the operations of one call over the whole input.
+pub(crate) fn fold_blocks<F>(acc: Partial, n: usize, f: F) -> Partial
+where
+    F: Fn(usize, usize) -> Partial + Sync,
+{
+    let nb = n.div_ceil(BLOCK);
+    let run = |b: usize| f(b * BLOCK, ((b + 1) * BLOCK).min(n));
+    if n >= PARALLEL_MIN {
+        let parts: Vec<Partial> = (0..nb).into_par_iter().map(run).collect();
+        parts.into_iter().fold(acc, Partial::merge)
+    } else {
+        (0..nb).map(run).fold(acc, Partial::merge)
     }
 }
 
 /// Σ p ln(p/q) over transformed entries, with `0 ln(0/q) = 0`.
+///
+/// Accumulated as `Σ e(p, q) + Σ (p − q)` over the outcomes with `p > 0` (see
+/// [`kl_excess`]): the first sum has non-negative terms, the second is tiny for two
+/// distributions, so the result keeps its relative accuracy even when `p ≈ q`.
 pub fn kl<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
-    let mut acc = Neumaier::new();
-    let mut mass = Neumaier::new();
-    let mut out = SupportedSum::default();
-    for (i, (&a, &b)) in p.iter().zip(q).enumerate() {
-        let pv = tp.apply(a.to_f64());
-        if pv == 0.0 {
-            continue;
-        }
-        let qv = tq.apply(b.to_f64());
-        if qv == 0.0 {
-            out.miss(i, pv, &mut mass);
-            continue;
-        }
-        acc.add(kl_term(pv, qv));
-    }
-    out.finite = acc.total();
-    out.mass_outside = mass.total();
-    out
+    let n = p.len().min(q.len());
+    blocks(n, |s, e| dispatch::kl(&p[s..e], &q[s..e], tp, tq, s)).finish()
 }
 
 /// −Σ p ln q over transformed entries (cross-entropy), with `0 ln q = 0`.
 pub fn cross_entropy<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
-    let mut acc = Neumaier::new();
-    let mut mass = Neumaier::new();
-    let mut out = SupportedSum::default();
-    for (i, (&a, &b)) in p.iter().zip(q).enumerate() {
-        let pv = tp.apply(a.to_f64());
-        if pv == 0.0 {
-            continue;
-        }
-        let qv = tq.apply(b.to_f64());
-        if qv == 0.0 {
-            out.miss(i, pv, &mut mass);
-            continue;
-        }
-        acc.add(-pv * qv.ln());
-    }
-    out.finite = acc.total();
-    out.mass_outside = mass.total();
-    out
+    let n = p.len().min(q.len());
+    blocks(n, |s, e| {
+        dispatch::cross_entropy(&p[s..e], &q[s..e], tp, tq, s)
+    })
+    .finish()
 }
 
 /// Σ [p ln(p/q) − p + q] over transformed entries (generalized KL of non-negative measures);
-/// `p = 0` contributes `q`.
+/// `p = 0` contributes `q`. Every term is `≥ 0` and evaluated by [`kl_excess`].
 pub fn generalized_kl<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine) -> SupportedSum {
-    let mut acc = Neumaier::new();
-    let mut mass = Neumaier::new();
-    let mut out = SupportedSum::default();
-    for (i, (&a, &b)) in p.iter().zip(q).enumerate() {
-        let pv = tp.apply(a.to_f64());
-        let qv = tq.apply(b.to_f64());
-        if pv == 0.0 {
-            acc.add(qv);
-            continue;
-        }
-        if qv == 0.0 {
-            out.miss(i, pv, &mut mass);
-            continue;
-        }
-        acc.add(kl_term(pv, qv));
-        acc.add(qv - pv);
-    }
-    out.finite = acc.total();
-    out.mass_outside = mass.total();
-    out
+    let n = p.len().min(q.len());
+    blocks(n, |s, e| {
+        dispatch::generalized_kl(&p[s..e], &q[s..e], tp, tq, s)
+    })
+    .finish()
 }
 
 /// −Σ p ln p over transformed entries (Shannon entropy, nats), with `0 ln 0 = 0`.
 pub fn entropy<T: Element>(p: &[T], tp: Affine) -> f64 {
-    let mut acc = Neumaier::new();
-    for &a in p {
-        let pv = tp.apply(a.to_f64());
-        if pv > 0.0 {
-            acc.add(-pv * pv.ln());
-        }
-    }
-    acc.total()
+    blocks(p.len(), |s, e| dispatch::entropy(&p[s..e], tp))
+        .finish()
+        .finite
 }
 
 /// Weighted Jensen–Shannon divergence in nats:
 /// `Σ w_p·p ln(p/m) + w_q·q ln(q/m)` with `m = w_p·p + w_q·q`. Always finite.
+///
+/// Evaluated as `Σ w_p·e(p, m) + w_q·e(q, m)` (see [`kl_excess`]): the two forms are equal
+/// because `w_p(p − m) + w_q(q − m) = 0`, every term is non-negative, and the excess form is
+/// insensitive to the rounding of `m` to first order.
 pub fn js<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64) -> f64 {
-    let mut acc = Neumaier::new();
-    for (&a, &b) in p.iter().zip(q) {
-        let pv = tp.apply(a.to_f64());
-        let qv = tq.apply(b.to_f64());
-        let m = wp * pv + wq * qv;
-        if m == 0.0 {
-            continue;
-        }
-        if pv > 0.0 && wp > 0.0 {
-            acc.add(wp * kl_term(pv, m));
-        }
-        if qv > 0.0 && wq > 0.0 {
-            acc.add(wq * kl_term(qv, m));
-        }
-    }
-    acc.total()
+    let n = p.len().min(q.len());
+    blocks(n, |s, e| dispatch::js(&p[s..e], &q[s..e], tp, tq, wp, wq))
+        .finish()
+        .finite
 }
 
 /// Compensated sum of the transformed entries (the total mass after the transform).
 pub fn mass<T: Element>(x: &[T], t: Affine) -> f64 {
-    let mut acc = Neumaier::new();
-    for &a in x {
-        acc.add(t.apply(a.to_f64()));
-    }
-    acc.total()
+    blocks(x.len(), |s, e| {
+        let mut acc = Partial::default();
+        for &a in &x[s..e] {
+            acc.main.add(t.apply(a.to_f64()));
+        }
+        acc
+    })
+    .finish()
+    .finite
 }
 
 #[cfg(test)]
@@ -215,5 +242,31 @@ mod tests {
         assert_eq!(s.unsupported, 2);
         assert_eq!(s.first_unsupported, Some(0));
         assert!((s.mass_outside - 0.7).abs() < 1e-15);
+    }
+
+    #[test]
+    fn parallel_blocks_are_deterministic_and_find_the_first_miss() {
+        let n = PARALLEL_MIN + 12345;
+        let p: Vec<f64> = (0..n).map(|i| ((i % 97) + 1) as f64).collect();
+        let mut q: Vec<f64> = (0..n).map(|i| ((i % 89) + 1) as f64).collect();
+        q[n - 10] = 0.0;
+        q[3 * BLOCK + 7] = 0.0;
+        let tp = Affine {
+            scale: 1.0 / p.iter().sum::<f64>(),
+            ..Affine::IDENTITY
+        };
+        let tq = Affine {
+            scale: 1.0 / q.iter().sum::<f64>(),
+            ..Affine::IDENTITY
+        };
+        let a = kl(&p, &q, tp, tq);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let b = pool.install(|| kl(&p, &q, tp, tq));
+        assert_eq!(a.finite.to_bits(), b.finite.to_bits());
+        assert_eq!(a.first_unsupported, Some(3 * BLOCK + 7));
+        assert_eq!(a.unsupported, 2);
     }
 }

@@ -1,0 +1,83 @@
+//! `kldiv tour`: a guided run through the definitions, with every number computed live.
+//!
+//! The tour is a list of [`Chapter`]s. To add one, write a function
+//! `fn(&mut dyn Write) -> Result<(), CliError>` in a file of this module and list it in
+//! [`chapters`].
+
+mod discrete;
+
+use crate::error::CliError;
+use clap::Args;
+use std::io::Write;
+
+/// One chapter of the tour.
+pub struct Chapter {
+    /// Short name for `--chapter`.
+    pub slug: &'static str,
+    /// Title printed as the heading.
+    pub title: &'static str,
+    /// Prints the chapter.
+    pub run: fn(&mut dyn Write) -> Result<(), CliError>,
+}
+
+/// Every chapter, in order.
+pub fn chapters() -> Vec<Chapter> {
+    let mut all = Vec::new();
+    all.extend(discrete::chapters());
+    all
+}
+
+/// Arguments of `kldiv tour`.
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Run only the chapters whose slug contains this text (see --list).
+    #[arg(long)]
+    pub chapter: Option<String>,
+    /// List the chapters and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Runs the tour.
+pub fn run(args: &TourArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let all = chapters();
+    if args.list {
+        for (i, c) in all.iter().enumerate() {
+            writeln!(out, "{:>2}. {:<22} {}", i + 1, c.slug, c.title)?;
+        }
+        return Ok(());
+    }
+    let selected: Vec<&Chapter> = all
+        .iter()
+        .filter(|c| {
+            args.chapter
+                .as_ref()
+                .is_none_or(|s| c.slug.contains(s.as_str()))
+        })
+        .collect();
+    if selected.is_empty() {
+        return Err(CliError::Usage(format!(
+            "no chapter matches '{}'; see kldiv tour --list",
+            args.chapter.as_deref().unwrap_or("")
+        )));
+    }
+    writeln!(
+        out,
+        "kldiv tour — the Kullback–Leibler divergence in {} chapters\n",
+        selected.len()
+    )?;
+    for (i, c) in selected.iter().enumerate() {
+        let heading = format!("{}. {}", i + 1, c.title);
+        writeln!(out, "{heading}")?;
+        writeln!(out, "{}", "=".repeat(heading.chars().count()))?;
+        (c.run)(out)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Formats a library error inside a tour chapter (the tour's inputs are built in, so an error
+/// here is a bug worth reporting, not a data error of the user's).
+pub(crate) fn lib_err(e: kldiv::Error) -> CliError {
+    CliError::Data(format!("tour: {e}"))
+}
