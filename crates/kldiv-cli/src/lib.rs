@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Divergences between discrete distributions (vectors, histograms, counts).
     Discrete(commands::discrete::DiscreteArgs),
+    /// KL between parametric distributions given as specs ('normal(mean=0, std=1)').
+    Dist(commands::dist::DistArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -36,6 +38,7 @@ pub enum Command {
 pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliError> {
     match &cli.command {
         Command::Discrete(a) => commands::discrete::run(a, out),
+        Command::Dist(a) => commands::dist::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

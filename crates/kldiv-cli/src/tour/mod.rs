@@ -5,6 +5,7 @@
 //! [`chapters`].
 
 mod discrete;
+mod dist;
 
 use crate::error::CliError;
 use clap::Args;
@@ -24,6 +25,7 @@ pub struct Chapter {
 pub fn chapters() -> Vec<Chapter> {
     let mut all = Vec::new();
     all.extend(discrete::chapters());
+    all.extend(dist::chapters());
     all
 }
 
