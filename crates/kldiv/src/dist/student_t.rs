@@ -113,6 +113,10 @@ impl Continuous for StudentT {
             _ => None,
         }
     }
+    /// No same-family formula is known; `0` when the parameters are equal.
+    fn kl_same(&self, q: &dyn Continuous) -> Option<f64> {
+        super::same::<Self>(q).and_then(|q| (q == self).then_some(0.0))
+    }
     fn landmarks(&self) -> Vec<f64> {
         vec![self.loc]
     }

@@ -39,15 +39,22 @@ pub fn quadrature(p: &dyn Continuous, q: &dyn Continuous, opts: &QuadOptions) ->
     breaks.push(qhi);
     let f = |x: f64| {
         let lp = p.ln_pdf(x);
-        if lp == f64::NEG_INFINITY {
+        // Outside supp p, or at an integrable singularity of p hit in floating point
+        // (Beta(α < 1) at a node that rounded to the support end): no contribution.
+        if lp == f64::NEG_INFINITY || lp == f64::INFINITY {
+            return 0.0;
+        }
+        let px = lp.exp();
+        if px == 0.0 {
             return 0.0;
         }
         let lq = q.ln_pdf(x);
         if lq == f64::NEG_INFINITY {
+            // supp p ⊆ supp q was checked: q underflowed where p has (non-negligible) mass.
             return f64::INFINITY;
         }
         let d = lp - lq;
-        if d == 0.0 { 0.0 } else { lp.exp() * d }
+        if d == 0.0 { 0.0 } else { px * d }
     };
     let r = integrate(f, lo, hi, &breaks, p.scale_hint(), opts);
     if r.value.is_nan() {
@@ -127,7 +134,13 @@ pub fn sum_discrete(p: &dyn Discrete, q: &dyn Discrete) -> Result<KlResult> {
 /// are equal. Returns `(value, standard error)`.
 fn estimate(lr: &[f64], r: Option<&[f64]>) -> (f64, f64) {
     let n = lr.len() as f64;
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+    let mean = |v: &[f64]| {
+        let mut s = Neumaier::new();
+        for &x in v {
+            s.add(x);
+        }
+        s.total() / n
+    };
     let m1 = mean(lr);
     let var1 = lr.iter().map(|x| (x - m1) * (x - m1)).sum::<f64>() / (n - 1.0);
     let se1 = (var1 / n).sqrt();
@@ -147,6 +160,13 @@ fn estimate(lr: &[f64], r: Option<&[f64]>) -> (f64, f64) {
         / (n - 1.0);
     let varr = r.iter().map(|b| (b - mr) * (b - mr)).sum::<f64>() / (n - 1.0);
     if varr.is_nan() || varr <= 0.0 {
+        return (m1, se1);
+    }
+    // The control variate is only trustworthy when r has a usable variance: if one draw
+    // carries more than 1% of Σ(r − r̄)², q/p is heavy-tailed under p (q has heavier tails)
+    // and the plain estimate is kept.
+    let max_dev = r.iter().map(|b| (b - mr) * (b - mr)).fold(0.0, f64::max);
+    if max_dev > 0.01 * varr * (n - 1.0) {
         return (m1, se1);
     }
     let beta = -cov / varr;
