@@ -14,8 +14,13 @@ use rand_chacha::ChaCha8Rng;
 /// `q` inside it; half-lines are mapped to `[0, 1)` with the scale of `p`.
 ///
 /// `+∞` (error 0) when `supp p ⊄ supp q` or where the integrand is `+∞`. The error is the
-/// quadrature's estimate (`Σ|K15 − G7|`). Errors: a NaN integrand, or no convergence with an
-/// error estimate above `1e-3·max(1, |value|)` ([`Error::NoMethod`]).
+/// quadrature's estimate (QUADPACK's rescaled `|K15 − G7|`, summed). Errors: a NaN integrand,
+/// or no convergence with an error estimate above `1e-3·max(1, |value|)` ([`Error::NoMethod`]).
+///
+/// Limitation: when `p` has an integrable singularity at a finite support end (a Beta with
+/// `α < 1` or `β < 1`), the part of the integral within ~1e-15 of that end cannot be resolved
+/// by `f64` nodes (`1 − x` rounds); it is of order `1e-11`–`1e-10` and is not included in the
+/// error estimate.
 ///
 /// ```
 /// use kldiv::dist::{Normal, StudentT};

@@ -266,34 +266,36 @@ pub fn integrate<F: FnMut(f64) -> f64>(
             });
         }
     }
+    // Pieces that cannot be bisected further in floating point are set aside (their error
+    // stays in the total) while the others keep being refined.
+    let mut done: Vec<Piece> = Vec::new();
     loop {
-        let total: f64 = heap.iter().map(|p| p.value).sum();
-        let err: f64 = heap.iter().map(|p| p.error).sum();
+        let total: f64 = heap.iter().chain(done.iter()).map(|p| p.value).sum();
+        let err: f64 = heap.iter().chain(done.iter()).map(|p| p.error).sum();
         if total.is_infinite() || total.is_nan() {
             let converged = !total.is_nan();
             return QuadResult {
                 value: total,
                 error: if converged { 0.0 } else { f64::NAN },
                 evaluations,
-                intervals: heap.len(),
+                intervals: heap.len() + done.len(),
                 converged,
             };
         }
         let target = opts.abs_tol.max(opts.rel_tol * total.abs());
         if err <= target {
-            return finish(&heap, evaluations, true);
+            return finish(&heap, &done, evaluations, true);
         }
-        if heap.len() >= opts.max_intervals {
-            return finish(&heap, evaluations, false);
+        if heap.len() + done.len() >= opts.max_intervals {
+            return finish(&heap, &done, evaluations, false);
         }
         let Some(worst) = heap.pop() else {
-            return finish(&heap, evaluations, false);
+            return finish(&heap, &done, evaluations, false);
         };
         let mid = 0.5 * (worst.a + worst.b);
         if !(mid > worst.a && mid < worst.b) || worst.error == 0.0 {
-            // Cannot split further in floating point; keep it and stop.
-            heap.push(worst);
-            return finish(&heap, evaluations, false);
+            done.push(worst);
+            continue;
         }
         for (lo, hi) in [(worst.a, mid), (mid, worst.b)] {
             let (value, error) = kronrod15(f, worst.map, lo, hi);
@@ -309,10 +311,10 @@ pub fn integrate<F: FnMut(f64) -> f64>(
     }
 }
 
-fn finish(heap: &BinaryHeap<Piece>, evaluations: usize, converged: bool) -> QuadResult {
+fn finish(heap: &BinaryHeap<Piece>, done: &[Piece], evaluations: usize, converged: bool) -> QuadResult {
     let mut v = crate::sum::Neumaier::new();
     let mut e = 0.0;
-    for p in heap.iter() {
+    for p in heap.iter().chain(done.iter()) {
         v.add(p.value);
         e += p.error;
     }
@@ -320,7 +322,7 @@ fn finish(heap: &BinaryHeap<Piece>, evaluations: usize, converged: bool) -> Quad
         value: v.total(),
         error: e,
         evaluations,
-        intervals: heap.len(),
+        intervals: heap.len() + done.len(),
         converged,
     }
 }
