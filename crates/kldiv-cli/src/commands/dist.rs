@@ -79,12 +79,27 @@ fn list(format: Format, out: &mut dyn Write) -> Result<(), CliError> {
         Format::Csv => {
             writeln!(out, "p,q,kind,note")?;
             for x in &pairs {
-                writeln!(out, "{},{},{},{}", x.p, x.q, x.kind.as_str(), csv_cell(x.note))?;
+                writeln!(
+                    out,
+                    "{},{},{},{}",
+                    x.p,
+                    x.q,
+                    x.kind.as_str(),
+                    csv_cell(x.note)
+                )?;
             }
         }
         Format::Table => {
-            writeln!(out, "Families (parameters in positional order; name=default):")?;
-            let mut rows = vec![vec!["family".to_string(), "kind".to_string(), "parameters".to_string(), "example".to_string()]];
+            writeln!(
+                out,
+                "Families (parameters in positional order; name=default):"
+            )?;
+            let mut rows = vec![vec![
+                "family".to_string(),
+                "kind".to_string(),
+                "parameters".to_string(),
+                "example".to_string(),
+            ]];
             for f in fams {
                 let ps: Vec<String> = f
                     .params
@@ -94,16 +109,34 @@ fn list(format: Format, out: &mut dyn Write) -> Result<(), CliError> {
                         None => p.name.to_string(),
                     })
                     .collect();
-                rows.push(vec![f.name.to_string(), f.kind.to_string(), ps.join(", "), f.example.to_string()]);
+                rows.push(vec![
+                    f.name.to_string(),
+                    f.kind.to_string(),
+                    ps.join(", "),
+                    f.example.to_string(),
+                ]);
             }
             write!(out, "{}", output::table(&rows))?;
             writeln!(out, "\nClosed-form pairs D(P‖Q) ({}):", pairs.len())?;
-            let mut rows = vec![vec!["P".to_string(), "Q".to_string(), "kind".to_string(), "note".to_string()]];
+            let mut rows = vec![vec![
+                "P".to_string(),
+                "Q".to_string(),
+                "kind".to_string(),
+                "note".to_string(),
+            ]];
             for x in &pairs {
-                rows.push(vec![x.p.to_string(), x.q.to_string(), x.kind.as_str().to_string(), x.note.to_string()]);
+                rows.push(vec![
+                    x.p.to_string(),
+                    x.q.to_string(),
+                    x.kind.as_str().to_string(),
+                    x.note.to_string(),
+                ]);
             }
             write!(out, "{}", output::table(&rows))?;
-            writeln!(out, "\nEvery other pair: quadrature (univariate continuous), exact sum (discrete) or Monte Carlo.")?;
+            writeln!(
+                out,
+                "\nEvery other pair: quadrature (univariate continuous), exact sum (discrete) or Monte Carlo."
+            )?;
         }
     }
     Ok(())
@@ -116,18 +149,35 @@ pub fn run(args: &DistArgs, out: &mut dyn Write) -> Result<(), CliError> {
         return list(format, out);
     }
     let (Some(ps), Some(qs)) = (&args.p, &args.q) else {
-        return Err(usage("kldiv dist needs P_SPEC and Q_SPEC (or --list); see kldiv dist --help"));
+        return Err(usage(
+            "kldiv dist needs P_SPEC and Q_SPEC (or --list); see kldiv dist --help",
+        ));
     };
-    let method = MethodChoice::parse(&args.method)
-        .map_err(|_| usage(format!("invalid --method '{}': use auto, closed, quad, sum or mc", args.method)))?;
-    let base = Base::parse(&args.base)
-        .map_err(|_| usage(format!("invalid --base '{}': use e, 2, 10 or a number > 0 and != 1", args.base)))?;
+    let method = MethodChoice::parse(&args.method).map_err(|_| {
+        usage(format!(
+            "invalid --method '{}': use auto, closed, quad, sum or mc",
+            args.method
+        ))
+    })?;
+    let base = Base::parse(&args.base).map_err(|_| {
+        usage(format!(
+            "invalid --base '{}': use e, 2, 10 or a number > 0 and != 1",
+            args.base
+        ))
+    })?;
     if args.samples < 2 {
-        return Err(usage(format!("--samples {} must be at least 2", args.samples)));
+        return Err(usage(format!(
+            "--samples {} must be at least 2",
+            args.samples
+        )));
     }
     let p = parse_spec(ps).map_err(|e| CliError::Data(format!("P '{ps}': {e}")))?;
     let q = parse_spec(qs).map_err(|e| CliError::Data(format!("Q '{qs}': {e}")))?;
-    let opts = KlOptions::default().method(method).samples(args.samples).seed(args.seed).base(base);
+    let opts = KlOptions::default()
+        .method(method)
+        .samples(args.samples)
+        .seed(args.seed)
+        .base(base);
     let r = kl_any(&p, &q, &opts).map_err(|e| CliError::Data(e.to_string()))?;
     let unit = r.unit.unit_name();
     match format {
@@ -167,7 +217,11 @@ pub fn run(args: &DistArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 vec!["method".to_string(), r.method.as_str().to_string()],
             ];
             if let Some(e) = r.error {
-                let what = if r.method == kldiv::kl::Method::MonteCarlo { "standard error" } else { "error estimate" };
+                let what = if r.method == kldiv::kl::Method::MonteCarlo {
+                    "standard error"
+                } else {
+                    "error estimate"
+                };
                 rows.push(vec![what.to_string(), format!("{} {unit}", human(e))]);
             }
             if let (Some(n), Some(s)) = (r.samples, r.seed) {

@@ -68,7 +68,12 @@ fn mixture(out: &mut dyn Write) -> Result<(), CliError> {
     let mc = kl_any(&p, &q, &o.method(MethodChoice::MonteCarlo).seed(1)).map_err(lib_err)?;
     let quad_err = quad.error.unwrap_or(f64::NAN);
     let se = mc.error.unwrap_or(f64::NAN);
-    writeln!(out, "  quadrature   D(P‖Q) = {} nats  (error estimate {})", human(quad.value), human(quad_err))?;
+    writeln!(
+        out,
+        "  quadrature   D(P‖Q) = {} nats  (error estimate {})",
+        human(quad.value),
+        human(quad_err)
+    )?;
     writeln!(
         out,
         "  Monte Carlo  D(P‖Q) = {} nats  (standard error {}, {} samples, seed 1)",
@@ -79,8 +84,15 @@ fn mixture(out: &mut dyn Write) -> Result<(), CliError> {
     let z = (mc.value - quad.value) / se;
     writeln!(out, "  difference: {:.2} standard errors\n", z)?;
     let rev = kl_any(&q, &p, &o).map_err(lib_err)?;
-    writeln!(out, "  the other direction, D(Q‖P) = {} nats ({}): Q puts mass between the bumps, where P has little.", human(rev.value), rev.method)?;
-    if let (AnyDist::Mixture(f), Ok(AnyDist::Mixture(g))) = (&p, parse_spec("mixture(1*normal(0, 2.0880613017821101))")) {
+    writeln!(
+        out,
+        "  the other direction, D(Q‖P) = {} nats ({}): Q puts mass between the bumps, where P has little.",
+        human(rev.value),
+        rev.method
+    )?;
+    if let (AnyDist::Mixture(f), Ok(AnyDist::Mixture(g))) =
+        (&p, parse_spec("mixture(1*normal(0, 2.0880613017821101))"))
+    {
         let a = gmm_approximations(f, &g).map_err(lib_err)?;
         writeln!(
             out,
@@ -89,6 +101,9 @@ fn mixture(out: &mut dyn Write) -> Result<(), CliError> {
             human(a.upper_bound)
         )?;
     }
-    writeln!(out, "\n  Try: kldiv dist 'mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))' 'normal(0, 2.088)' --method mc")?;
+    writeln!(
+        out,
+        "\n  Try: kldiv dist 'mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))' 'normal(0, 2.088)' --method mc"
+    )?;
     Ok(())
 }

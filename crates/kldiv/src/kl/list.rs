@@ -377,7 +377,15 @@ const REPRESENTATIVES: &[(&str, &[&str])] = &[
     ("chi2", &["chi2(3)"]),
     ("chi", &["chi(2.5)"]),
     ("beta", &["beta(2, 3)"]),
-    ("uniform", &["uniform(0.2, 0.8)", "uniform(1.5, 2.5)", "uniform(-1, 1)", "uniform(-4, 4)"]),
+    (
+        "uniform",
+        &[
+            "uniform(0.2, 0.8)",
+            "uniform(1.5, 2.5)",
+            "uniform(-1, 1)",
+            "uniform(-4, 4)",
+        ],
+    ),
     ("pareto", &["pareto(1, 3.5)", "pareto(0.1, 3.5)"]),
     ("weibull", &["weibull(1.7, 1.2)"]),
     ("vonmises", &["vonmises(0.5, 2)"]),

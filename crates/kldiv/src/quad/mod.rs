@@ -311,7 +311,12 @@ pub fn integrate<F: FnMut(f64) -> f64>(
     }
 }
 
-fn finish(heap: &BinaryHeap<Piece>, done: &[Piece], evaluations: usize, converged: bool) -> QuadResult {
+fn finish(
+    heap: &BinaryHeap<Piece>,
+    done: &[Piece],
+    evaluations: usize,
+    converged: bool,
+) -> QuadResult {
     let mut v = crate::sum::Neumaier::new();
     let mut e = 0.0;
     for p in heap.iter().chain(done.iter()) {
