@@ -46,7 +46,7 @@ pub fn quadrature(p: &dyn Continuous, q: &dyn Continuous, opts: &QuadOptions) ->
         let lp = p.ln_pdf(x);
         // Outside supp p, or at an integrable singularity of p hit in floating point
         // (Beta(α < 1) at a node that rounded to the support end): no contribution.
-        if lp == f64::NEG_INFINITY || lp == f64::INFINITY {
+        if lp.is_infinite() {
             return 0.0;
         }
         let px = lp.exp();

@@ -2,8 +2,7 @@
 //! infinite-range transforms and user breakpoints.
 //!
 //! [`integrate`] computes `∫_a^b f(x) dx` for `−∞ ≤ a < b ≤ +∞`. The range is cut at the
-//! breakpoints inside it (modes, support ends, kinks); each finite piece `[a, a + w]` is mapped by
-//! `x = a + w(3t² − 2t³)` (ends clustered, end singularities tamed), a
+//! breakpoints inside it (modes, support ends, kinks); each finite piece is used as is, a
 //! half-line `[c, ∞)` is mapped to `u ∈ (0, 1]` by `x = c + s·(1 − u)/u` (and `(−∞, c]` by
 //! `x = c − s·(1 − u)/u`), where `s` is a length scale of the integrand (a standard deviation,
 //! say). Gauss–Kronrod nodes never touch the ends, so integrable end singularities (such as
@@ -88,10 +87,6 @@ pub struct QuadResult {
 enum Map {
     /// `x = t`.
     Identity,
-    /// `x = a + w·(3t² − 2t³)`, `t ∈ [0, 1]`: a finite piece with its ends clustered (the
-    /// Jacobian `6w·t(1 − t)` vanishes there), which tames integrable end singularities
-    /// such as `(1 − x)^{−0.2}` so they are resolved away from where `1 − x` rounds.
-    Smooth { a: f64, w: f64 },
     /// `x = c + s·(1 − u)/u`, `u ∈ (0, 1]` (`u → 0` is `x → ∞`; small `u` keeps full
     /// relative precision, so the map reaches `x ~ 1e300` and slowly decaying tails are
     /// integrated, not truncated at `1/ε`).
@@ -106,7 +101,6 @@ impl Map {
     fn apply(self, t: f64) -> (f64, f64) {
         match self {
             Map::Identity => (t, 1.0),
-            Map::Smooth { a, w } => (a + w * t * t * (3.0 - 2.0 * t), 6.0 * w * t * (1.0 - t)),
             Map::Upper { c, s } => (c + s * (1.0 - t) / t, s / (t * t)),
             Map::Lower { c, s } => (c - s * (1.0 - t) / t, s / (t * t)),
         }
@@ -253,7 +247,6 @@ pub fn integrate<F: FnMut(f64) -> f64>(
         } else {
             &[(0.0, 0.5), (0.5, 1.0)]
         };
-        let _ = (lo, hi);
         for &(ta, tb) in parts {
             let (value, error) = kronrod15(f, map, ta, tb);
             evaluations += 15;
