@@ -253,7 +253,7 @@ fn normalize(name: &str) -> String {
 /// assert_eq!(parse_spec("normal(1, 2)").unwrap().spec(), "normal(mean=1, std=2)");
 /// let e = parse_spec("normal(mean=0, std=-1)").unwrap_err().to_string();
 /// assert!(e.contains("std") && e.contains("-1"));
-/// let e = parse_spec("normal(mean=0, sd=1)").unwrap_err().to_string();
+/// let e = parse_spec("normal(mean=0, sdev=1)").unwrap_err().to_string();
 /// assert!(e.contains("position 15"), "{e}");
 /// ```
 pub fn parse_spec(spec: &str) -> Result<AnyDist> {
