@@ -39,6 +39,8 @@ pub enum Command {
     /// Training losses on logits: forward / reverse KL and JSD between teacher and student rows,
     /// with the gradient w.r.t. the student.
     Loss(commands::loss::LossArgs),
+    /// KL between parametric distributions given as specs ('normal(mean=0, std=1)').
+    Dist(commands::dist::DistArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -48,6 +50,7 @@ pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliErro
     match &cli.command {
         Command::Discrete(a) => commands::discrete::run(a, out),
         Command::Loss(a) => commands::loss::run(a, out),
+        Command::Dist(a) => commands::dist::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

@@ -208,7 +208,7 @@ pub enum Error {
     },
     /// The two samples live in spaces of different dimension.
     #[error("the p-sample has dimension {p_dim} but the q-sample has dimension {q_dim}")]
-    DimensionMismatch {
+    SampleDimensionMismatch {
         /// Dimension of the `p`-sample.
         p_dim: usize,
         /// Dimension of the `q`-sample.
@@ -231,6 +231,59 @@ pub enum Error {
     Cancelled {
         /// What was running.
         stage: &'static str,
+    },
+    // --- dist ---
+    /// A distribution spec (`"normal(mean=0, std=1)"`) that cannot be parsed.
+    #[error("cannot parse spec at position {position} (near {text:?}): {reason}")]
+    Spec {
+        /// Zero-based byte offset in the spec where the problem was found.
+        position: usize,
+        /// The text at that position (a short excerpt).
+        text: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// An invalid entry of a vector or matrix parameter (`alpha[2] = -1`, `cov[0][1] = NaN`).
+    #[error("invalid parameter {name}[{index}] = {value}: {reason}")]
+    InvalidElement {
+        /// Name of the parameter.
+        name: &'static str,
+        /// Zero-based (row-major for matrices) index of the entry.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// What the entry must satisfy.
+        reason: &'static str,
+    },
+    /// Parameters or distributions whose dimensions do not agree.
+    #[error("dimension mismatch for {name}: expected {expected}, found {found}")]
+    DimensionMismatch {
+        /// What was being compared (`"cov"`, `"mean"`, `"q"`).
+        name: &'static str,
+        /// The dimension required.
+        expected: usize,
+        /// The dimension given.
+        found: usize,
+    },
+    /// A covariance (or scale) matrix that is not symmetric positive definite.
+    #[error("{name} is not symmetric positive definite (Cholesky failed at pivot {pivot})")]
+    NotPositiveDefinite {
+        /// Name of the matrix parameter.
+        name: &'static str,
+        /// Zero-based pivot at which the factorisation broke down.
+        pivot: usize,
+    },
+    /// No method of the requested kind exists for this pair of distributions.
+    #[error("no {method} method for KL({p} ‖ {q}): {reason}")]
+    NoMethod {
+        /// Family of `p`.
+        p: String,
+        /// Family of `q`.
+        q: String,
+        /// The method requested (`"closed-form"`, `"quadrature"`, ...).
+        method: &'static str,
+        /// Why.
+        reason: String,
     },
 }
 

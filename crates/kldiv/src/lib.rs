@@ -32,6 +32,10 @@
 //! | [`discrete`] | KL, entropy, cross-entropy, Jensen–Shannon, Jeffreys, generalized KL; batches; explanations |
 //! | [`loss`] | training losses on logits with gradients (forward/reverse KL, JSD_β), RL KL penalties k1/k2/k3, the VAE Gaussian KL |
 //! | [`estimate`] | from samples: k-NN KL and entropy, histogram plug-in with Miller–Madow, bootstrap intervals, neighbour search |
+//! | [`dist`] | parametric families (one file each): constructors, log-densities, sampling, entropy, moments |
+//! | [`kl`] | KL between parametric distributions: closed forms, quadrature / sum / Monte Carlo fallbacks, `AnyDist`, the spec parser, the registry listing |
+//! | [`quad`] | adaptive Gauss–Kronrod quadrature with infinite-range transforms |
+//! | [`special`] | ln Γ, digamma, trigamma, ln B, erf, Φ, scaled Bessel I₀/I₁ |
 //! | [`units`] | bases of the logarithm and values with units |
 //! | [`sum`] | compensated summation |
 //! | [`kernels`] | the hot loops behind [`discrete`] |
@@ -54,11 +58,15 @@
 //! ```
 
 pub mod discrete;
+pub mod dist;
 pub mod error;
 pub mod estimate;
 pub mod kernels;
+pub mod kl;
 pub mod loss;
+pub mod quad;
 pub mod real;
+pub mod special;
 pub mod sum;
 pub mod units;
 

@@ -279,7 +279,7 @@ fn bad_inputs_are_clear_errors() {
     );
     // Mismatched dimensions, bad shapes, NaN.
     let e = kl_knn(Points::new(&y, 2), Points::new(&y, 4), &opts).unwrap_err();
-    assert_eq!(e, Error::DimensionMismatch { p_dim: 2, q_dim: 4 });
+    assert_eq!(e, Error::SampleDimensionMismatch { p_dim: 2, q_dim: 4 });
     assert!(matches!(
         kl_knn(Points::new(&y, 3), Points::new(&y, 3), &opts),
         Err(Error::Shape { arg: Arg::P, .. })

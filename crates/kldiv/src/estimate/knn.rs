@@ -164,7 +164,7 @@ fn width(order: usize, opts: &KnnOptions) -> usize {
 ///
 /// # Errors
 /// * [`Error::Shape`], [`Error::Empty`], [`Error::NotFinitePoint`] (naming sample, row and
-///   column), [`Error::DimensionMismatch`];
+///   column), [`Error::SampleDimensionMismatch`];
 /// * [`Error::TooFewPoints`] if `n ≤ k` or `m < l` (`m ≤ l` under [`Duplicates::Dedup`]);
 /// * [`Error::DuplicatePoints`] under [`Duplicates::Error`] (the default) if a point repeats;
 /// * [`Error::InvalidParameter`] for `k = 0`, `l = 0`, a bad jitter scale, bootstrap spec or

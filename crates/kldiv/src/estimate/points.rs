@@ -6,7 +6,7 @@ use crate::error::{Arg, Error, Result};
 /// (point `i` is `data[i·d .. (i+1)·d]`).
 ///
 /// Construction does not validate; the estimators do, and name the sample, row and column of
-/// any problem ([`Error::Shape`], [`Error::NotFinitePoint`], [`Error::DimensionMismatch`]).
+/// any problem ([`Error::Shape`], [`Error::NotFinitePoint`], [`Error::SampleDimensionMismatch`]).
 ///
 /// ```
 /// use kldiv::estimate::Points;
@@ -82,7 +82,7 @@ pub(crate) fn validate_pair(x: &Points<'_>, y: &Points<'_>) -> Result<()> {
     x.validate(Arg::P)?;
     y.validate(Arg::Q)?;
     if x.dim() != y.dim() {
-        return Err(Error::DimensionMismatch {
+        return Err(Error::SampleDimensionMismatch {
             p_dim: x.dim(),
             q_dim: y.dim(),
         });
@@ -128,7 +128,7 @@ mod tests {
         let y = [0.0; 6];
         assert_eq!(
             validate_pair(&Points::new(&x, 2), &Points::new(&y, 3)),
-            Err(Error::DimensionMismatch { p_dim: 2, q_dim: 3 })
+            Err(Error::SampleDimensionMismatch { p_dim: 2, q_dim: 3 })
         );
     }
 }
