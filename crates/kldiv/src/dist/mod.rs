@@ -1,7 +1,7 @@
 //! Parametric distributions: one file per family.
 //!
 //! Every family has a validated constructor (invalid parameters are an
-//! [`Error::InvalidParameter`](crate::Error::InvalidParameter) naming the parameter and the
+//! [`crate::Error::InvalidParameter`] naming the parameter and the
 //! value), the log-density (`ln_pdf` / `ln_pmf`, `−∞` outside the support), seeded sampling,
 //! the entropy (nats), and the mean and variance where they are finite.
 //!
