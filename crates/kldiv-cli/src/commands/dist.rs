@@ -40,7 +40,7 @@ pub struct DistArgs {
     #[arg(long)]
     pub list: bool,
     /// Output format (default: table on a terminal, JSON otherwise).
-    #[arg(long, value_enum)]
+    #[arg(long, short, value_enum)]
     pub format: Option<Format>,
 }
 
