@@ -21,6 +21,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::ln::ln_f64;
+use super::terms::excess_series;
 use super::{Affine, Partial};
 use crate::real::Element;
 use crate::sum::Neumaier;
@@ -91,33 +92,13 @@ impl Accumulator for Lanes {
     }
 }
 
-const SERIES: [f64; 10] = [
-    1.0 / 3.0,
-    1.0 / 5.0,
-    1.0 / 7.0,
-    1.0 / 9.0,
-    1.0 / 11.0,
-    1.0 / 13.0,
-    1.0 / 15.0,
-    1.0 / 17.0,
-    1.0 / 19.0,
-    1.0 / 21.0,
-];
-
 /// Branch-free KL excess `e(p, q) = p ln(p/q) − p + q` for `p, q > 0` with `r = p/q` normal:
 /// the series form for `|p − q| ≤ q/4`, the direct form elsewhere (as
 /// [`super::kl_excess`], with [`ln_f64`]).
 #[inline(always)]
 fn excess(p: f64, q: f64, r: f64) -> f64 {
     let d = p - q;
-    let s = p + q;
-    let u = d / s;
-    let v = u * u;
-    let mut acc = SERIES[9];
-    for c in SERIES[..9].iter().rev() {
-        acc = acc * v + c;
-    }
-    let series = d * u + 2.0 * p * u * v * acc;
+    let series = excess_series(p, q, d);
     let direct = (p * ln_f64(r) - d).max(0.0);
     if d.abs() <= 0.25 * q { series } else { direct }
 }

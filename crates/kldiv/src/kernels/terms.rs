@@ -61,6 +61,21 @@ const SERIES: [f64; 10] = [
     1.0 / 21.0,
 ];
 
+/// The series form of the KL excess, `d·u + 2p·u³·S(u²)` with `d = p − q`, `u = d/(p + q)`
+/// (see [`kl_excess`]); accurate to `f64` precision for `|d| ≤ q/4`. Shared by the scalar and
+/// the lane kernels so that both evaluate it identically.
+#[inline(always)]
+pub(crate) fn excess_series(p: f64, q: f64, d: f64) -> f64 {
+    let s = p + q;
+    let u = d / s;
+    let v = u * u;
+    let mut acc = SERIES[9];
+    for c in SERIES[..9].iter().rev() {
+        acc = acc * v + c;
+    }
+    d * u + 2.0 * p * u * v * acc
+}
+
 /// The KL excess `e(p, q) = p ln(p/q) − p + q ≥ 0` for `p, q > 0`, to a few ulps of relative
 /// accuracy for every input.
 ///
@@ -87,14 +102,7 @@ const SERIES: [f64; 10] = [
 pub fn kl_excess(p: f64, q: f64) -> f64 {
     let d = p - q;
     if d.abs() <= 0.25 * q {
-        let s = p + q;
-        let u = d / s;
-        let v = u * u;
-        let mut acc = SERIES[9];
-        for c in SERIES[..9].iter().rev() {
-            acc = acc * v + c;
-        }
-        d * u + 2.0 * p * u * v * acc
+        excess_series(p, q, d)
     } else {
         // Here p/q ∉ [3/4, 5/4], so |ln(p/q)| > 0.22 and the logarithm of the rounded
         // quotient is accurate to a few ulps; fall back to ln p − ln q when the quotient
