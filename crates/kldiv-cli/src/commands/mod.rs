@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
 pub mod discrete;
+pub mod estimate;
 pub mod loss;
 pub mod stream;
