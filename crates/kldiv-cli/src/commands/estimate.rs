@@ -572,7 +572,7 @@ pub fn write_table(
             out,
             "  {}% {} interval: [{}, {}] {unit}, standard error {} ({} bootstrap replicates, \
              seed {})",
-            human(100.0 * i.level),
+            text(100.0 * i.level),
             i.method.name(),
             human(i.lower),
             human(i.upper),

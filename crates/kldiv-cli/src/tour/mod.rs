@@ -5,6 +5,7 @@
 //! [`chapters`].
 
 mod discrete;
+mod estimate;
 mod loss;
 
 use crate::error::CliError;
@@ -26,6 +27,7 @@ pub fn chapters() -> Vec<Chapter> {
     let mut all = Vec::new();
     all.extend(discrete::chapters());
     all.extend(loss::chapters());
+    all.extend(estimate::chapters());
     all
 }
 
