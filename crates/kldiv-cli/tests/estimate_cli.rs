@@ -11,10 +11,8 @@ struct Dir(PathBuf);
 
 impl Dir {
     fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!(
-            "kldiv-estimate-cli-{}-{name}",
-            std::process::id()
-        ));
+        let d =
+            std::env::temp_dir().join(format!("kldiv-estimate-cli-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         Dir(d)
     }
@@ -94,8 +92,19 @@ fn json_keys_and_value_match_the_library_and_the_truth() {
     let (y, ys) = sample(2, 500, 1.0);
     let (xp, yp) = (d.file("x.csv", &xs), d.file("y.csv", &ys));
     let v = json(&run(&[
-        "estimate", &xp, &yp, "--k", "4", "--bootstrap", "50", "--seed", "9", "--ci", "0.9",
-        "-f", "json",
+        "estimate",
+        &xp,
+        &yp,
+        "--k",
+        "4",
+        "--bootstrap",
+        "50",
+        "--seed",
+        "9",
+        "--ci",
+        "0.9",
+        "-f",
+        "json",
     ]));
     for key in [
         "measure",
@@ -134,7 +143,11 @@ fn json_keys_and_value_match_the_library_and_the_truth() {
     });
     let want = kl_knn(Points::new(&x, 2), Points::new(&y, 2), &opts).unwrap();
     let value = v["value"].as_f64().unwrap();
-    assert!((value - want.value).abs() < 1e-12, "{value} vs {}", want.value);
+    assert!(
+        (value - want.value).abs() < 1e-12,
+        "{value} vs {}",
+        want.value
+    );
     // KL(N(0, I) ‖ N((1, 0), I)) = 1/2.
     assert!((value - 0.5).abs() < 0.25, "{value}");
     let iv = v["interval"].as_array().unwrap();
@@ -155,8 +168,7 @@ fn json_keys_and_value_match_the_library_and_the_truth() {
 
     // Table output names the interval.
     let out = run(&[
-        "estimate", &xp, &yp, "--k", "4", "-B", "50", "--seed", "9", "--ci", "0.9", "-f",
-        "table",
+        "estimate", &xp, &yp, "--k", "4", "-B", "50", "--seed", "9", "--ci", "0.9", "-f", "table",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("90% percentile interval"), "{text}");
@@ -200,10 +212,7 @@ fn entropy_and_histogram() {
     let kl = v["value"].as_f64().unwrap();
     assert!((kl - 0.5).abs() < 0.25, "{kl}");
     // Histograms are 1-D only.
-    let err = fails(
-        &run(&["estimate", &xp, &xp, "--estimator", "histogram"]),
-        1,
-    );
+    let err = fails(&run(&["estimate", &xp, &xp, "--estimator", "histogram"]), 1);
     assert!(err.contains("x.csv") && err.contains("1-D"), "{err}");
 }
 
@@ -218,13 +227,31 @@ fn duplicate_points_name_the_file_and_rows() {
     assert!(err.contains("--duplicates dedup"), "{err}");
     // dedup and jitter run and say what they did.
     let v = json(&run(&[
-        "estimate", &x, &y, "--k", "2", "--duplicates", "dedup", "-f", "json",
+        "estimate",
+        &x,
+        &y,
+        "--k",
+        "2",
+        "--duplicates",
+        "dedup",
+        "-f",
+        "json",
     ]));
     assert_eq!(v["n"], 6);
     assert_eq!(v["duplicates"]["policy"], "dedup");
     assert_eq!(v["duplicates"]["changed"], 1);
     let v = json(&run(&[
-        "estimate", &x, &y, "--k", "2", "--duplicates", "jitter", "--seed", "3", "-f", "json",
+        "estimate",
+        &x,
+        &y,
+        "--k",
+        "2",
+        "--duplicates",
+        "jitter",
+        "--seed",
+        "3",
+        "-f",
+        "json",
     ]));
     assert_eq!(v["n"], 7);
     assert_eq!(v["duplicates"]["policy"], "jitter:0.001:3");

@@ -23,7 +23,8 @@ pub const DEFAULT_REPLICATES: usize = 200;
 
 /// Arguments of `kldiv estimate`.
 #[derive(Debug, Args)]
-#[command(after_help = "Rows are points, columns are coordinates (a file with a single row is \
+#[command(
+    after_help = "Rows are points, columns are coordinates (a file with a single row is \
     read as a 1-D sample). The k-NN estimate is consistent but biased at finite n; the bootstrap \
     interval describes sampling variability only, not that bias.\n\n\
     Examples:\n  \
@@ -32,7 +33,8 @@ pub const DEFAULT_REPLICATES: usize = 200;
     kldiv estimate x.npy y.npy --variant adaptive --metric chebyshev\n  \
     kldiv estimate x.csv y.csv --duplicates dedup      # or jitter, jitter:1e-4\n  \
     kldiv estimate x.csv y.csv --estimator histogram --bins scott --smooth add:0.5\n  \
-    kldiv estimate x.csv --entropy --base 2            # Kozachenko–Leonenko entropy")]
+    kldiv estimate x.csv --entropy --base 2            # Kozachenko–Leonenko entropy"
+)]
 pub struct EstimateArgs {
     /// Sample of P (CSV/TSV/JSON/.npy, or - for stdin): one point per row, one coordinate per
     /// column.
