@@ -61,8 +61,8 @@ pub struct EstimateArgs {
     #[arg(long, value_enum, default_value_t = MetricArg::Euclidean)]
     pub metric: MetricArg,
     /// Repeated points: error (default; names an example row), dedup (keep the first copy),
-    /// jitter[:SCALE[:SEED]] (seeded Gaussian noise of SCALE × the coordinate's standard
-    /// deviation on the rows involved; default scale 1e-3, seed --seed).
+    /// jitter, jitter:SCALE or jitter:SCALE:SEED (seeded Gaussian noise of SCALE × the
+    /// coordinate's standard deviation on the rows involved; default scale 1e-3, seed --seed).
     #[arg(long, default_value = "error")]
     pub duplicates: String,
     /// Bootstrap replicates B ≥ 10 for a standard error and a confidence interval (k-NN only).
