@@ -12,7 +12,7 @@ const DIGITS: &str = include_str!("../../../../data/digits.csv");
 
 /// Bootstrap replicates and seed of the chapter: modest, fixed, so the chapter is quick and
 /// deterministic.
-const REPLICATES: usize = 100;
+const REPLICATES: usize = 500;
 const SEED: u64 = 2026;
 const K: usize = 5;
 
