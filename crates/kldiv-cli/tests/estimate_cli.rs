@@ -316,3 +316,49 @@ fn tour_chapter_is_listed_and_runs() {
     assert!(text.contains("digit 3 ‖ digit 8"), "{text}");
     assert!(text.contains('['), "{text}");
 }
+
+#[test]
+fn variants_and_csv_output() {
+    let d = Dir::new("variants");
+    let (_, xs) = sample(6, 300, 0.0);
+    let (_, ys) = sample(7, 300, 0.5);
+    let (xp, yp) = (d.file("x.csv", &xs), d.file("y.csv", &ys));
+    let v = json(&run(&[
+        "estimate",
+        &xp,
+        &yp,
+        "--variant",
+        "bias-corrected",
+        "--l",
+        "7",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(v["variant"], "knn-bias-corrected");
+    assert_eq!(v["l"], 7);
+    let v = json(&run(&[
+        "estimate",
+        &xp,
+        &yp,
+        "--variant",
+        "adaptive",
+        "--metric",
+        "chebyshev",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(v["variant"], "knn-adaptive");
+    assert_eq!(v["metric"], "chebyshev");
+    let out = run(&["estimate", &xp, &yp, "-B", "20", "-f", "csv"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("measure,value,unit,method,error"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("kl,") && lines[1].contains(",20,0"),
+        "{text}"
+    );
+}
