@@ -36,6 +36,9 @@ pub struct Cli {
 pub enum Command {
     /// Divergences between discrete distributions (vectors, histograms, counts).
     Discrete(commands::discrete::DiscreteArgs),
+    /// KL divergence (or differential entropy) estimated from samples alone: k-NN or
+    /// histogram estimators, with bootstrap intervals.
+    Estimate(commands::estimate::EstimateArgs),
     /// Training losses on logits: forward / reverse KL and JSD between teacher and student rows,
     /// with the gradient w.r.t. the student.
     Loss(commands::loss::LossArgs),
@@ -49,6 +52,7 @@ pub enum Command {
 pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliError> {
     match &cli.command {
         Command::Discrete(a) => commands::discrete::run(a, out),
+        Command::Estimate(a) => commands::estimate::run(a, out),
         Command::Loss(a) => commands::loss::run(a, out),
         Command::Dist(a) => commands::dist::run(a, out),
         Command::Tour(a) => tour::run(a, out),

@@ -2,5 +2,6 @@
 
 pub mod discrete;
 pub mod dist;
+pub mod estimate;
 pub mod loss;
 pub mod stream;

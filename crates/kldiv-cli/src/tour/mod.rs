@@ -6,6 +6,7 @@
 
 mod discrete;
 mod dist;
+mod estimate;
 mod loss;
 
 use crate::error::CliError;
@@ -28,6 +29,7 @@ pub fn chapters() -> Vec<Chapter> {
     all.extend(discrete::chapters());
     all.extend(loss::chapters());
     all.extend(dist::chapters());
+    all.extend(estimate::chapters());
     all
 }
 
