@@ -28,16 +28,23 @@ pub(crate) fn validate<T: Element>(x: &[T], arg: Arg) -> Result<f64> {
     let mut s = Neumaier::new();
     for (index, &v) in x.iter().enumerate() {
         let value = v.to_f64();
-        // `!(value >= 0.0)` also catches NaN.
-        if !value.is_finite() {
-            return Err(Error::NotFinite { arg, index, value });
-        }
-        if value < 0.0 {
-            return Err(Error::Negative { arg, index, value });
-        }
+        check_entry(value, arg, index)?;
         s.add(value);
     }
     Ok(s.total())
+}
+
+/// An entry must be finite and `≥ 0`: NaN and ±∞ are [`Error::NotFinite`], negative values
+/// [`Error::Negative`], both naming `arg` and the (global) `index`.
+#[inline]
+pub(crate) fn check_entry(value: f64, arg: Arg, index: usize) -> Result<()> {
+    if !value.is_finite() {
+        return Err(Error::NotFinite { arg, index, value });
+    }
+    if value < 0.0 {
+        return Err(Error::Negative { arg, index, value });
+    }
+    Ok(())
 }
 
 /// The transform of one input, or what is still missing to build it.

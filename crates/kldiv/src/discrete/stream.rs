@@ -35,7 +35,7 @@
 use super::kl::nats_with_support;
 use super::measure::{Measure, kind_of, swap_args};
 use super::options::{Normalize, Options, Smoothing};
-use super::prepare::{Kind, Plan, floor_transform, plan};
+use super::prepare::{Kind, Plan, check_entry, floor_transform, plan};
 use crate::error::{Arg, Error, Result};
 use crate::kernels::{Affine, Partial, dispatch, fold_blocks};
 use crate::real::Element;
@@ -299,20 +299,7 @@ impl<T: Element> Stream<T> {
 fn validate_into<T: Element>(x: &[T], arg: Arg, offset: usize, total: &mut Neumaier) -> Result<()> {
     for (i, &v) in x.iter().enumerate() {
         let value = v.to_f64();
-        if !value.is_finite() {
-            return Err(Error::NotFinite {
-                arg,
-                index: offset + i,
-                value,
-            });
-        }
-        if value < 0.0 {
-            return Err(Error::Negative {
-                arg,
-                index: offset + i,
-                value,
-            });
-        }
+        check_entry(value, arg, offset + i)?;
         total.add(value);
     }
     Ok(())
