@@ -16,10 +16,12 @@
 //! [`Points`] view (`n` rows of `d` coordinates, f64).
 
 mod error;
+mod matrix;
 mod points;
 mod progress;
 
 pub use error::IconError;
+pub use matrix::{Dense, Sparse};
 pub use points::Points;
 pub use progress::{Progress, ProgressFn, no_progress};
 
