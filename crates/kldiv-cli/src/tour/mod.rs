@@ -11,7 +11,9 @@ mod loss;
 
 use crate::error::CliError;
 use clap::Args;
+use std::cell::RefCell;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// One chapter of the tour.
 pub struct Chapter {
@@ -42,6 +44,31 @@ pub struct TourArgs {
     /// List the chapters and exit.
     #[arg(long)]
     pub list: bool,
+    /// Directory for the figures that chapters write (created if missing; default: a
+    /// `kldiv-tour` directory in the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub figures: Option<PathBuf>,
+}
+
+thread_local! {
+    /// The figure directory of the tour running on this thread (set by [`run`]).
+    static FIGURES: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
+}
+
+/// The path where a chapter writes the figure `file` (e.g. `"modes.svg"`): inside the
+/// directory given by `--figures`, created on first use. Chapters print this path.
+#[allow(dead_code, reason = "the chapters that draw figures arrive with #7 and #8")]
+pub(crate) fn figure_path(file: &str) -> Result<PathBuf, CliError> {
+    let dir = FIGURES
+        .with(|f| f.borrow().clone())
+        .unwrap_or_else(|| std::env::temp_dir().join("kldiv-tour"));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError::Data(format!(
+            "tour: cannot create the figure directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(dir.join(file))
 }
 
 /// Runs the tour.
@@ -67,6 +94,7 @@ pub fn run(args: &TourArgs, out: &mut dyn Write) -> Result<(), CliError> {
             args.chapter.as_deref().unwrap_or("")
         )));
     }
+    FIGURES.with(|f| *f.borrow_mut() = args.figures.clone());
     writeln!(
         out,
         "kldiv tour — the Kullback–Leibler divergence in {} chapter{}\n",
