@@ -2,24 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kldiv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::run;
+use serde_json::Value;
+use std::process::Output;
 
 fn json(args: &[&str]) -> Value {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+    common::json(&run(args))
 }
 
 fn stderr_line(o: &Output) -> String {

@@ -2,58 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{Dir, fails, json, run};
 use kldiv::estimate::{Bootstrap, KnnOptions, Points, kl_knn};
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d =
-            std::env::temp_dir().join(format!("kldiv-estimate-cli-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn file(&self, name: &str, content: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, content).unwrap();
-        p.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kldiv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn fails(out: &Output, code: i32) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    // Data errors are one line; clap's usage errors may add hints.
-    if code == 1 {
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    }
-    err
-}
 
 /// Deterministic standard normal draws (xorshift + Box–Muller).
 fn gaussians(seed: u64, count: usize) -> Vec<f64> {

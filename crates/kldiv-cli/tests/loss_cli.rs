@@ -2,49 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("kldiv-loss-cli-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn file(&self, name: &str, content: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, content).unwrap();
-        p.to_string_lossy().into_owned()
-    }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kldiv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{Dir, json, run};
 
 fn lse(x: &[f64]) -> f64 {
     let m = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -78,8 +38,8 @@ fn csv(m: &[[f64; 3]; 2]) -> String {
 #[test]
 fn forward_kl_batchmean_and_gradient_file() {
     let d = Dir::new("fwd");
-    let t = d.file("t.csv", &csv(&T));
-    let s = d.file("s.csv", &csv(&S));
+    let t = d.file("t.csv", csv(&T));
+    let s = d.file("s.csv", csv(&S));
     let g = d.path("g.npy");
     let v = json(&run(&[
         "loss",
@@ -124,8 +84,8 @@ fn forward_kl_batchmean_and_gradient_file() {
 #[test]
 fn reductions_temperature_and_ignore_index() {
     let d = Dir::new("red");
-    let t = d.file("t.csv", &csv(&T));
-    let s = d.file("s.csv", &csv(&S));
+    let t = d.file("t.csv", csv(&T));
+    let s = d.file("s.csv", csv(&S));
     let l = d.file("l.csv", "2\n-100\n");
     let none = json(&run(&[
         "loss",
@@ -201,7 +161,7 @@ fn reductions_temperature_and_ignore_index() {
 #[test]
 fn data_errors_name_file_row_column_and_value() {
     let d = Dir::new("err");
-    let t = d.file("t.csv", &csv(&T));
+    let t = d.file("t.csv", csv(&T));
     let s = d.file("s.csv", "0.5,0.5,1.0\n0.0,nan,3.0\n");
     let out = run(&["loss", "--teacher", &t, "--student", &s]);
     assert_eq!(out.status.code(), Some(1));
@@ -216,7 +176,7 @@ fn data_errors_name_file_row_column_and_value() {
     assert_eq!(msg.trim().lines().count(), 1);
     // Probabilities that do not sum to one.
     let p = d.file("p.csv", "0.5,0.2,0.2\n0.2,0.3,0.5\n");
-    let s = d.file("s2.csv", &csv(&S));
+    let s = d.file("s2.csv", csv(&S));
     let out = run(&[
         "loss",
         "--teacher",
@@ -241,7 +201,7 @@ fn data_errors_name_file_row_column_and_value() {
 #[test]
 fn usage_errors_exit_2() {
     let d = Dir::new("usage");
-    let t = d.file("t.csv", &csv(&T));
+    let t = d.file("t.csv", csv(&T));
     for args in [
         vec![
             "loss",
