@@ -31,7 +31,7 @@ mod labels;
 mod neighbours;
 
 pub use cluster::cluster;
-pub(crate) use cluster::cluster_sizes as cluster_sizes_of;
+pub(crate) use cluster::{check_assignments as cluster_check, cluster_sizes as cluster_sizes_of};
 pub use gaussian::{Bandwidth, gaussian, student_t};
 pub use labels::{one_hot, positive_pairs, same_label};
 pub use neighbours::{gaussian_knn, knn_uniform, nearest};

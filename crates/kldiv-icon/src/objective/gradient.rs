@@ -375,19 +375,55 @@ pub fn cluster_gradient(
     clusters: usize,
     objective: &Objective,
 ) -> Result<Evaluation> {
+    cluster_gradient_with(p, &p.transpose(), z, clusters, objective)
+}
+
+/// [`cluster_gradient`] with `pᵀ` given (constant across the iterations of a method).
+///
+/// `q` is symmetric, so `(Gᵀφ)_a = Σ_i g(p_ia, q_ai) φ_i` is the row pass of `Gφ` run on `pᵀ`:
+/// both passes evaluate `q` on the fly (`O(n² m)`, no `n × n` buffer).
+pub(crate) fn cluster_gradient_with(
+    p: &Dense,
+    pt: &Dense,
+    z: &[f64],
+    clusters: usize,
+    objective: &Objective,
+) -> Result<Evaluation> {
     let phi = softmax_rows(z, clusters)?;
-    let q = kernels::cluster(&phi)?;
-    let (loss, g) = loss_and_dq(p, &q, objective)?;
+    kernels::cluster_check(&phi)?;
     let (n, m) = (phi.rows(), clusters);
+    if p.rows() != n || p.cols() != n || pt.rows() != n || pt.cols() != n {
+        return Err(IconError::Shape {
+            what: "p (must be n × n for n rows of logits)",
+            len: p.as_slice().len(),
+            n,
+            d: n,
+        });
+    }
+    let alpha = objective.debias_q;
+    crate::combinators::check_alpha(alpha)?;
     let s = kernels::cluster_sizes_of(&phi);
-    // Gφ and Gᵀφ.
-    let gphi = matmul(&g, n, n, phi.as_slice(), m);
-    let gt = Dense::from_raw(n, n, g).transpose();
-    let gtphi = matmul(gt.as_slice(), n, n, phi.as_slice(), m);
+    let psi: Vec<f64> = (0..n * m)
+        .map(|k| {
+            if s[k % m] > 0.0 {
+                phi.as_slice()[k] / s[k % m]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let red = match objective.reduction {
+        Reduction::Sum => 1.0,
+        Reduction::Mean => 1.0 / n as f64,
+    };
+    let scale = red * (1.0 - alpha);
+    let (loss_rows, gphi) = cluster_pass(p, &phi, &psi, alpha, scale, objective, true)?;
+    let (_, gtphi) = cluster_pass(pt, &phi, &psi, alpha, scale, objective, false)?;
+    let loss = reduce(&loss_rows, objective.reduction);
     let mut t = vec![0.0; m];
     for i in 0..n {
-        for c in 0..m {
-            t[c] += phi.get(i, c) * gphi[i * m + c];
+        for (c, tc) in t.iter_mut().enumerate() {
+            *tc += phi.get(i, c) * gphi[i * m + c];
         }
     }
     let mut grad = vec![0.0; n * m];
@@ -404,4 +440,77 @@ pub fn cluster_gradient(
         loss,
         gradient: grad,
     })
+}
+
+/// One pass over the rows of `pm` (`p` or `pᵀ`): `q̃_ij = (1 − α) φ_i·ψ_j + α/n` on the fly,
+/// `G_ij = scale · ∂D/∂q̃_ij`, returning the row losses (if asked) and `G·φ`.
+fn cluster_pass(
+    pm: &Dense,
+    phi: &Dense,
+    psi: &[f64],
+    alpha: f64,
+    scale: f64,
+    objective: &Objective,
+    with_loss: bool,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (n, m) = (phi.rows(), phi.cols());
+    let u = alpha / n as f64;
+    let mut gphi = vec![0.0; n * m];
+    let res: Vec<std::result::Result<f64, (usize, f64)>> = gphi
+        .par_chunks_mut(m)
+        .enumerate()
+        .map(|(i, out)| {
+            let fi = phi.row(i);
+            let pi = pm.row(i);
+            let mut acc = kldiv::sum::Neumaier::new();
+            let mut infinite = false;
+            for j in 0..n {
+                let psj = &psi[j * m..(j + 1) * m];
+                let q: f64 = fi.iter().zip(psj).map(|(a, b)| a * b).sum();
+                let qt = (1.0 - alpha) * q + u;
+                let pij = pi[j];
+                let Some(g) = dq(pij, qt, objective.divergence) else {
+                    return Err((i * n + j, qt));
+                };
+                if with_loss && !infinite {
+                    let (l, r) = match objective.divergence {
+                        super::Divergence::Reverse => (qt, pij),
+                        _ => (pij, qt),
+                    };
+                    if l > 0.0 {
+                        if r == 0.0 {
+                            infinite = true;
+                        } else if objective.divergence == super::Divergence::CrossEntropy {
+                            acc.add(-l * r.ln());
+                        } else {
+                            acc.add(l * (l.ln() - r.ln()));
+                        }
+                    }
+                }
+                let g = scale * g;
+                if g != 0.0 {
+                    let fj = phi.row(j);
+                    for (o, &f) in out.iter_mut().zip(fj) {
+                        *o += g * f;
+                    }
+                }
+            }
+            Ok(if infinite { f64::INFINITY } else { acc.total() })
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(n);
+    for r in res {
+        match r {
+            Ok(v) => rows.push(v),
+            Err((index, value)) => {
+                return Err(IconError::Entry {
+                    what: "q",
+                    index,
+                    value,
+                    reason: "the loss is +inf (p > 0 where q = 0, or q > 0 where p = 0 in reverse mode): no gradient",
+                });
+            }
+        }
+    }
+    Ok((rows, gphi))
 }

@@ -16,7 +16,7 @@
 
 mod gradient;
 
-pub(crate) use gradient::matmul as matmul_pub;
+pub(crate) use gradient::{cluster_gradient_with, matmul as matmul_pub};
 
 pub use gradient::{
     EmbeddingKernel, Evaluation, cluster_gradient, embedding_gradient, embedding_q,
@@ -145,7 +145,8 @@ pub(crate) fn row_value(p: &[f64], q: &[f64], divergence: Divergence) -> f64 {
         }
         s.add(match divergence {
             Divergence::CrossEntropy => -left * right.ln(),
-            _ => left * (left / right).ln(),
+            // ln l − ln r (not ln(l/r)), so that a one-hot row gives exactly −ln q.
+            _ => left * (left.ln() - right.ln()),
         });
     }
     s.total()
