@@ -1,8 +1,8 @@
 //! Cross-entropy classification with a linear mapper, as I-Con.
 
-use super::{adam::Adam, check_callback, cluster::argmax_rows};
+use super::cluster::argmax_rows;
 use crate::objective::{Divergence, Objective, Reduction, softmax_gradient, softmax_rows};
-use crate::{Dense, IconError, Points, Progress, ProgressFn, Result, combinators, kernels};
+use crate::{Dense, IconError, Points, ProgressFn, Result, combinators, kernels};
 
 /// Options of [`classify`].
 #[derive(Debug, Clone, PartialEq)]
@@ -129,27 +129,9 @@ pub fn classify(
             d: 1,
         });
     }
-    if options.iterations == 0 {
-        return Err(IconError::Parameter {
-            name: "iterations",
-            value: 0.0,
-            reason: "must be >= 1",
-        });
-    }
-    if !(options.learning_rate > 0.0 && options.learning_rate.is_finite()) {
-        return Err(IconError::Parameter {
-            name: "learning_rate",
-            value: options.learning_rate,
-            reason: "must be finite and > 0",
-        });
-    }
-    if !(options.weight_decay >= 0.0 && options.weight_decay.is_finite()) {
-        return Err(IconError::Parameter {
-            name: "weight_decay",
-            value: options.weight_decay,
-            reason: "must be finite and >= 0",
-        });
-    }
+    super::check_count("iterations", options.iterations)?;
+    super::check_nonneg("learning_rate", options.learning_rate, true)?;
+    super::check_nonneg("weight_decay", options.weight_decay, false)?;
     let m = labels.iter().copied().max().unwrap_or(0) + 1;
     let mut p = kernels::one_hot(labels, m)?;
     combinators::debias(&mut p, options.alpha)?;
@@ -170,8 +152,6 @@ pub fn classify(
         debias_q: 0.0,
     };
     let mut w = vec![0.0; (d + 1) * m];
-    let mut adam = Adam::new(w.len(), options.learning_rate);
-    let mut losses = Vec::with_capacity(options.iterations + 1);
     let eval = |w: &[f64]| -> Result<(f64, Vec<f64>)> {
         let z = crate::objective::matmul_pub(&xs, n, d + 1, w, m);
         let e = softmax_gradient(&p, &z, &objective)?;
@@ -188,27 +168,21 @@ pub fn classify(
         }
         Ok((e.loss, g))
     };
-    for it in 0..options.iterations {
-        let (l, mut g) = eval(&w)?;
-        for (k, (gk, wk)) in g.iter_mut().zip(&w).enumerate() {
-            if k < d * m {
+    let losses = super::adam_loop(
+        &mut w,
+        options.iterations,
+        options.learning_rate,
+        "classify",
+        progress,
+        |t| {
+            let (l, mut g) = eval(t)?;
+            // The weight decay's gradient (not its value: `losses` report the KL alone).
+            for (gk, wk) in g.iter_mut().zip(t).take(d * m) {
                 *gk += options.weight_decay * wk;
             }
-        }
-        losses.push(l);
-        adam.step(&mut w, &g);
-        check_callback(
-            progress,
-            &Progress {
-                stage: "classify",
-                done: it + 1,
-                total: options.iterations,
-                loss: l,
-            },
-            it + 1,
-        )?;
-    }
-    losses.push(eval(&w)?.0);
+            Ok((l, g))
+        },
+    )?;
     let z = crate::objective::matmul_pub(&xs, n, d + 1, &w, m);
     let q = softmax_rows(&z, m)?;
     let pred = argmax_rows(&q);

@@ -1,10 +1,9 @@
 //! Debiased InfoNCE-style clustering.
 
-use super::{adam::Adam, check_callback};
 use crate::combinators::{self, ReturnWalks, Walks};
 use crate::kernels::{self, Distance};
 use crate::objective::{Divergence, Objective, Reduction, cluster_gradient_with, softmax_rows};
-use crate::{Dense, IconError, Points, Progress, ProgressFn, Result};
+use crate::{Dense, IconError, Points, ProgressFn, Result};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -115,13 +114,7 @@ pub fn cluster(
     progress: &mut ProgressFn<'_>,
 ) -> Result<ClusterResult> {
     let (n, m) = (x.n(), options.clusters);
-    if m == 0 || m > n {
-        return Err(IconError::Parameter {
-            name: "clusters",
-            value: m as f64,
-            reason: "needs 1 <= clusters <= number of points",
-        });
-    }
+    super::check_clusters(m, n)?;
     if !(0.0..1.0).contains(&options.alpha) {
         return Err(IconError::Parameter {
             name: "alpha",
@@ -129,20 +122,8 @@ pub fn cluster(
             reason: "the debiasing weight must be in [0, 1)",
         });
     }
-    if options.iterations == 0 {
-        return Err(IconError::Parameter {
-            name: "iterations",
-            value: 0.0,
-            reason: "must be >= 1",
-        });
-    }
-    if !(options.learning_rate > 0.0 && options.learning_rate.is_finite()) {
-        return Err(IconError::Parameter {
-            name: "learning_rate",
-            value: options.learning_rate,
-            reason: "must be finite and > 0",
-        });
-    }
+    super::check_count("iterations", options.iterations)?;
+    super::check_nonneg("learning_rate", options.learning_rate, true)?;
     let knn = kernels::knn_uniform(x, options.neighbours, options.distance)?;
     let prop = combinators::propagate(&knn, options.walks + 1, Walks::Weighted, ReturnWalks::Keep)?;
     let mut p = prop.to_dense();
@@ -172,24 +153,17 @@ pub fn cluster(
         reduction: Reduction::Mean,
         debias_q: options.alpha,
     };
-    let mut adam = Adam::new(n * m, options.learning_rate);
-    let mut losses = Vec::with_capacity(options.iterations + 1);
-    for it in 0..options.iterations {
-        let e = cluster_gradient_with(&p, &pt, &z, m, &objective)?;
-        losses.push(e.loss);
-        adam.step(&mut z, &e.gradient);
-        check_callback(
-            progress,
-            &Progress {
-                stage: "cluster",
-                done: it + 1,
-                total: options.iterations,
-                loss: e.loss,
-            },
-            it + 1,
-        )?;
-    }
-    losses.push(cluster_gradient_with(&p, &pt, &z, m, &objective)?.loss);
+    let losses = super::adam_loop(
+        &mut z,
+        options.iterations,
+        options.learning_rate,
+        "cluster",
+        progress,
+        |t| {
+            let e = cluster_gradient_with(&p, &pt, t, m, &objective)?;
+            Ok((e.loss, e.gradient))
+        },
+    )?;
     let phi = softmax_rows(&z, m)?;
     let labels = argmax_rows(&phi);
     Ok(ClusterResult {

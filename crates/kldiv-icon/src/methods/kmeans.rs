@@ -96,15 +96,9 @@ pub fn kmeans(
     progress: &mut ProgressFn<'_>,
 ) -> Result<KMeansResult> {
     let (n, m) = (x.n(), options.clusters);
-    if m == 0 || m > n {
-        return Err(IconError::Parameter {
-            name: "clusters",
-            value: m as f64,
-            reason: "needs 1 <= clusters <= number of points",
-        });
-    }
-    positive_count("restarts", options.restarts)?;
-    positive_count("max_iter", options.max_iter)?;
+    super::check_clusters(m, n)?;
+    super::check_count("restarts", options.restarts)?;
+    super::check_count("max_iter", options.max_iter)?;
     if !(options.tol >= 0.0 && options.tol.is_finite()) {
         return Err(IconError::Parameter {
             name: "tol",
@@ -187,17 +181,6 @@ pub fn kmeans(
 
 /// One restart: inertia, index, labels, centres, losses.
 type Run = (f64, usize, Vec<usize>, Vec<f64>, Vec<f64>);
-
-fn positive_count(name: &'static str, v: usize) -> Result<()> {
-    if v == 0 {
-        return Err(IconError::Parameter {
-            name,
-            value: 0.0,
-            reason: "must be >= 1",
-        });
-    }
-    Ok(())
-}
 
 /// The mean over coordinates of the variance of each coordinate.
 fn mean_variance(x: Points<'_>) -> f64 {

@@ -34,3 +34,72 @@ pub(crate) fn check_callback(
         ControlFlow::Break(()) => Err(IconError::Cancelled { iter }),
     }
 }
+
+/// `1 ≤ clusters ≤ n`.
+pub(crate) fn check_clusters(m: usize, n: usize) -> Result<()> {
+    if m == 0 || m > n {
+        return Err(IconError::Parameter {
+            name: "clusters",
+            value: m as f64,
+            reason: "needs 1 <= clusters <= number of points",
+        });
+    }
+    Ok(())
+}
+
+/// A count that must be at least 1.
+pub(crate) fn check_count(name: &'static str, v: usize) -> Result<()> {
+    if v == 0 {
+        return Err(IconError::Parameter {
+            name,
+            value: 0.0,
+            reason: "must be >= 1",
+        });
+    }
+    Ok(())
+}
+
+/// A finite value `> 0` (`strict`) or `>= 0`.
+pub(crate) fn check_nonneg(name: &'static str, v: f64, strict: bool) -> Result<()> {
+    let ok = v.is_finite() && if strict { v > 0.0 } else { v >= 0.0 };
+    if !ok {
+        return Err(IconError::Parameter {
+            name,
+            value: v,
+            reason: if strict {
+                "must be finite and > 0"
+            } else {
+                "must be finite and >= 0"
+            },
+        });
+    }
+    Ok(())
+}
+
+/// Full-batch Adam on `theta` for `iterations` steps of `eval` (loss, gradient), reporting
+/// progress under `stage`; returns the loss before every step and after the last.
+pub(crate) fn adam_loop(
+    theta: &mut [f64],
+    iterations: usize,
+    learning_rate: f64,
+    stage: &'static str,
+    progress: &mut ProgressFn<'_>,
+    mut eval: impl FnMut(&[f64]) -> Result<(f64, Vec<f64>)>,
+) -> Result<Vec<f64>> {
+    let mut opt = adam::Adam::new(theta.len(), learning_rate);
+    let mut losses = Vec::with_capacity(iterations + 1);
+    for it in 0..iterations {
+        let (loss, g) = eval(theta)?;
+        losses.push(loss);
+        opt.step(theta, &g);
+        let p = Progress {
+            stage,
+            done: it + 1,
+            total: iterations,
+            loss,
+        };
+        check_callback(progress, &p, it + 1)?;
+    }
+    losses.push(eval(theta)?.0);
+    Ok(losses)
+}
