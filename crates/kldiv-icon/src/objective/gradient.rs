@@ -417,8 +417,22 @@ pub(crate) fn cluster_gradient_with(
         Reduction::Mean => 1.0 / n as f64,
     };
     let scale = red * (1.0 - alpha);
-    let (loss_rows, gphi) = cluster_pass(p, &phi, &psi, alpha, scale, objective, true)?;
-    let (_, gtphi) = cluster_pass(pt, &phi, &psi, alpha, scale, objective, false)?;
+    // q̃ once (symmetric), then the two passes.
+    let u = alpha / n as f64;
+    let mut qt = vec![0.0; n * n];
+    qt.par_chunks_mut(n).enumerate().for_each(|(i, row)| {
+        let fi = phi.row(i);
+        for (j, v) in row.iter_mut().enumerate() {
+            let q: f64 = fi
+                .iter()
+                .zip(&psi[j * m..(j + 1) * m])
+                .map(|(a, b)| a * b)
+                .sum();
+            *v = (1.0 - alpha) * q + u;
+        }
+    });
+    let (loss_rows, gphi) = cluster_pass(p, &phi, &qt, scale, objective, true)?;
+    let (_, gtphi) = cluster_pass(pt, &phi, &qt, scale, objective, false)?;
     let loss = reduce(&loss_rows, objective.reduction);
     let mut t = vec![0.0; m];
     for i in 0..n {
@@ -442,32 +456,28 @@ pub(crate) fn cluster_gradient_with(
     })
 }
 
-/// One pass over the rows of `pm` (`p` or `pᵀ`): `q̃_ij = (1 − α) φ_i·ψ_j + α/n` on the fly,
+/// One pass over the rows of `pm` (`p` or `pᵀ`) against the symmetric `q̃` (`n × n`):
 /// `G_ij = scale · ∂D/∂q̃_ij`, returning the row losses (if asked) and `G·φ`.
 fn cluster_pass(
     pm: &Dense,
     phi: &Dense,
-    psi: &[f64],
-    alpha: f64,
+    qt: &[f64],
     scale: f64,
     objective: &Objective,
     with_loss: bool,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     let (n, m) = (phi.rows(), phi.cols());
-    let u = alpha / n as f64;
     let mut gphi = vec![0.0; n * m];
     let res: Vec<std::result::Result<f64, (usize, f64)>> = gphi
         .par_chunks_mut(m)
         .enumerate()
         .map(|(i, out)| {
-            let fi = phi.row(i);
             let pi = pm.row(i);
+            let qi = &qt[i * n..(i + 1) * n];
             let mut acc = kldiv::sum::Neumaier::new();
             let mut infinite = false;
             for j in 0..n {
-                let psj = &psi[j * m..(j + 1) * m];
-                let q: f64 = fi.iter().zip(psj).map(|(a, b)| a * b).sum();
-                let qt = (1.0 - alpha) * q + u;
+                let qt = qi[j];
                 let pij = pi[j];
                 let Some(g) = dq(pij, qt, objective.divergence) else {
                     return Err((i * n + j, qt));
