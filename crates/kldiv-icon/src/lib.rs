@@ -26,6 +26,25 @@
 //!   itself included): `p̃ = (1 − α)p + α/N`.
 //! - Distances: squared Euclidean `‖x_i − x_j‖²` by default, or cosine `1 − cos(x_i, x_j)`.
 //!
+//! ## Example
+//!
+//! SNE-style: a 1-nearest-neighbour `p` against a Cauchy (Student-t, `ν = 1`) `q` on three
+//! points of the line.
+//!
+//! ```
+//! use kldiv_icon::{Points, kernels::{self, Diagonal, Distance}, objective::{loss, Objective}};
+//! let x = Points::new("x", &[0.0, 1.0, 3.0], 1)?;
+//! let p = kernels::knn_uniform(x, 1, Distance::SquaredEuclidean)?.to_dense();
+//! let q = kernels::student_t(x, 1.0, Distance::SquaredEuclidean, Diagonal::Exclude)?;
+//! // Cauchy weights 1/(1 + d²): q(1|0) = .5/(.5 + .1), q(0|1) = .5/(.5 + .2), q(1|2) = .2/(.2 + .1).
+//! assert_eq!(q.row(1), &[0.5 / (0.5 + 0.2), 0.0, 0.2 / (0.5 + 0.2)]);
+//! // p is one-hot on the nearest neighbour, so the loss is −Σ ln q(nn(i)|i) (nats).
+//! let l = loss(&p, &q, &Objective::default())?;
+//! let expected = -((0.5f64 / 0.6).ln() + (0.5f64 / 0.7).ln() + (0.2f64 / 0.3).ln());
+//! assert!((l - expected).abs() < 1e-15);
+//! # Ok::<(), kldiv_icon::IconError>(())
+//! ```
+//!
 //! ## Map of the modules
 //!
 //! - [`kernels`]: row-stochastic neighbourhood matrices — Gaussian (given `σ`), Student-t,

@@ -45,8 +45,8 @@ pub enum Distance {
     /// `‖a − b‖² = Σ_k (a_k − b_k)²` (squared units of the coordinates). The default.
     #[default]
     SquaredEuclidean,
-    /// `1 − a·b / (‖a‖ ‖b‖)`, dimensionless, in `[0, 2]`. Undefined for a zero vector, which
-    /// is an error.
+    /// `1 − a·b / (‖a‖ ‖b‖)`, dimensionless, in `[0, 2]`. Undefined for a zero vector: the
+    /// kernels reject one with an error ([`Distance::between`] alone returns NaN).
     Cosine,
 }
 
