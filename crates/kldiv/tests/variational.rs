@@ -1,0 +1,421 @@
+//! Checks of `kldiv::variational`: forward vs reverse fits, ADVI on a conjugate model and on
+//! Bayesian logistic regression, gradients against central differences.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::needless_range_loop)]
+
+use kldiv::Error;
+use kldiv::dist::MvNormal;
+use kldiv::kl::parse_spec;
+use kldiv::variational::{
+    DistTarget, Family, FnTarget, ForwardOptions, GaussianQ, LogisticRegression, MvNormalMixture,
+    ReverseOptions, Standardizer, Target, ViOptions, advi, fit_forward, fit_reverse, no_progress,
+    train_test_split,
+};
+use std::ops::ControlFlow;
+
+const BIMODAL: &str = "mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))";
+
+fn target(spec: &str) -> DistTarget {
+    DistTarget::new(parse_spec(spec).unwrap()).unwrap()
+}
+
+#[test]
+fn forward_fit_to_mixture_is_its_mean_and_variance() {
+    let f = fit_forward(&target(BIMODAL), &ForwardOptions::default()).unwrap();
+    assert!(f.q.mean()[0].abs() < 1e-8);
+    assert!((f.q.std()[0].powi(2) - 4.36).abs() < 1e-8);
+    // An asymmetric mixture: mean 1.8, variance 0.3(0.25 + 2.8²) + 0.7(1.44 + 1.2²) = 4.443.
+    let f = fit_forward(
+        &target("mixture(0.3*normal(-1, 0.5), 0.7*normal(3, 1.2))"),
+        &ForwardOptions::default(),
+    )
+    .unwrap();
+    assert!((f.q.mean()[0] - 1.8).abs() < 1e-8);
+    assert!((f.q.std()[0].powi(2) - 4.443).abs() < 1e-8);
+    assert_eq!(f.method.as_str(), "exact-moments");
+}
+
+#[test]
+fn reverse_fits_seek_the_mode_they_start_near() {
+    let p = target(BIMODAL);
+    let fwd = fit_forward(&p, &ForwardOptions::default()).unwrap();
+    let fwd_f = fwd.kl.forward.unwrap().value;
+    let fwd_r = fwd.kl.reverse.unwrap().value;
+    for mode in [-2.0, 2.0] {
+        let opts = ReverseOptions {
+            init: Some(GaussianQ::normal(0.75 * mode, 1.0).unwrap()),
+            ..ReverseOptions::default()
+        };
+        let rev = fit_reverse(&p, &opts, &mut no_progress).unwrap();
+        let m = rev.q.mean()[0];
+        assert!((m - mode).abs() < 0.1, "started near {mode}, ended at {m}");
+        assert!(rev.converged, "{rev:?}");
+        let (rf, rr) = (rev.kl.forward.unwrap(), rev.kl.reverse.unwrap());
+        assert_eq!(rr.method.as_str(), "quadrature");
+        // Each fit wins its own objective.
+        assert!(rr.value < fwd_r, "{} vs {fwd_r}", rr.value);
+        assert!(fwd_f < rf.value, "{fwd_f} vs {}", rf.value);
+        // The Gauss–Hermite objective at the optimum agrees with the adaptive-quadrature KL.
+        let objective = -rev.trace.last().unwrap();
+        assert!(
+            (objective - rr.value).abs() < 1e-5,
+            "{objective} {}",
+            rr.value
+        );
+    }
+}
+
+#[test]
+fn reverse_fit_default_start_and_errors() {
+    let rev = fit_reverse(
+        &target(BIMODAL),
+        &ReverseOptions::default(),
+        &mut no_progress,
+    )
+    .unwrap();
+    assert!((rev.q.mean()[0].abs() - 2.0).abs() < 0.1);
+    let e = fit_reverse(
+        &target("gamma(shape=2, rate=1)"),
+        &ReverseOptions::default(),
+        &mut no_progress,
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::UnsupportedTarget { .. }), "{e}");
+    assert!(DistTarget::new(parse_spec("poisson(3)").unwrap()).is_err());
+    let e = fit_reverse(&target(BIMODAL), &ReverseOptions::default(), &mut |_| {
+        ControlFlow::Break(())
+    })
+    .unwrap_err();
+    assert!(matches!(e, Error::Cancelled { .. }));
+}
+
+/// A conjugate model: y = Xβ + e, e ~ N(0, I), β ~ N(0, 4 I) in 3 dimensions.
+struct Conjugate {
+    x: Vec<[f64; 3]>,
+    y: Vec<f64>,
+}
+
+impl Conjugate {
+    fn new() -> Conjugate {
+        let x: Vec<[f64; 3]> = (0..12)
+            .map(|i| {
+                let t = f64::from(i) / 11.0;
+                [1.0, t - 0.5, (3.0 * t).sin() + 0.5 * t]
+            })
+            .collect();
+        let y = x
+            .iter()
+            .enumerate()
+            .map(|(i, r)| 0.5 * r[0] - 1.0 * r[1] + 2.0 * r[2] + 0.3 * (f64::from(i as u8)).cos())
+            .collect();
+        Conjugate { x, y }
+    }
+    fn log_joint(&self, b: &[f64], g: &mut [f64]) -> f64 {
+        let mut lp = 0.0;
+        for j in 0..3 {
+            g[j] = -b[j] / 4.0;
+            lp -= b[j] * b[j] / 8.0;
+        }
+        for (r, y) in self.x.iter().zip(&self.y) {
+            let e = y - (r[0] * b[0] + r[1] * b[1] + r[2] * b[2]);
+            lp -= 0.5 * e * e;
+            for j in 0..3 {
+                g[j] += e * r[j];
+            }
+        }
+        lp
+    }
+    /// The exact posterior N(A⁻¹Xᵀy, A⁻¹), A = XᵀX + I/4.
+    fn posterior(&self) -> MvNormal {
+        let mut a = [[0.0; 3]; 3];
+        let mut bv = [0.0; 3];
+        for (r, y) in self.x.iter().zip(&self.y) {
+            for i in 0..3 {
+                bv[i] += r[i] * y;
+                for j in 0..3 {
+                    a[i][j] += r[i] * r[j];
+                }
+            }
+        }
+        for (i, row) in a.iter_mut().enumerate() {
+            row[i] += 0.25;
+        }
+        let inv = invert3(&a);
+        let mean: Vec<f64> = (0..3)
+            .map(|i| (0..3).map(|j| inv[i][j] * bv[j]).sum())
+            .collect();
+        let cov: Vec<Vec<f64>> = inv.iter().map(|r| r.to_vec()).collect();
+        MvNormal::new(mean, &cov).unwrap()
+    }
+}
+
+/// Gauss–Jordan inverse of a 3 × 3 matrix (symmetric positive definite here).
+fn invert3(a: &[[f64; 3]; 3]) -> [[f64; 3]; 3] {
+    let mut m = *a;
+    let mut inv = [[0.0; 3]; 3];
+    for (i, row) in inv.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for c in 0..3 {
+        let p = m[c][c];
+        for j in 0..3 {
+            m[c][j] /= p;
+            inv[c][j] /= p;
+        }
+        for r in 0..3 {
+            if r != c {
+                let f = m[r][c];
+                for j in 0..3 {
+                    m[r][j] -= f * m[c][j];
+                    inv[r][j] -= f * inv[c][j];
+                }
+            }
+        }
+    }
+    inv
+}
+
+#[test]
+fn vi_recovers_a_conjugate_gaussian_posterior() {
+    let model = Conjugate::new();
+    let post = model.posterior();
+    let t = FnTarget::new(3, |b: &[f64], g: &mut [f64]| model.log_joint(b, g));
+    let full = advi(
+        &t,
+        &ViOptions {
+            iters: 3000,
+            seed: 1,
+            ..ViOptions::default()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    let kl = full.q.to_mvnormal().unwrap().kl_mvnormal(&post).unwrap();
+    assert!(kl < 1e-3, "KL(Q‖posterior) = {kl}");
+    let mf = advi(
+        &t,
+        &ViOptions {
+            family: Family::MeanField,
+            iters: 3000,
+            seed: 1,
+            ..ViOptions::default()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    let sd = post.covariance();
+    for i in 0..3 {
+        let err = (mf.q.mean()[i] - post.mean()[i]).abs();
+        assert!(err < 0.02 * sd[i][i].sqrt(), "mean {i}: off by {err}");
+    }
+    // Mean-field underestimates the marginal variances of a correlated posterior and has
+    // the lower ELBO.
+    assert!(mf.q.std()[1] < sd[1][1].sqrt());
+    assert!(full.elbo > mf.elbo);
+    // Same seed, same bits.
+    let again = advi(
+        &t,
+        &ViOptions {
+            iters: 3000,
+            seed: 1,
+            ..ViOptions::default()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    assert_eq!(again.q, full.q);
+    assert_eq!(again.elbo.to_bits(), full.elbo.to_bits());
+}
+
+/// The breast-cancer data: standardised features, 80/20 split with seed 42.
+fn breast_cancer() -> (LogisticRegression, Vec<f64>, Vec<f64>, usize) {
+    let text = include_str!("../../../data/breast_cancer.csv");
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for line in text.lines().skip(1) {
+        rows.push(line.split(',').map(|v| v.parse().unwrap()).collect());
+    }
+    let p = rows[0].len() - 1;
+    let (train, test) = train_test_split(rows.len(), 0.2, 42);
+    let pick = |idx: &[usize]| -> (Vec<f64>, Vec<f64>) {
+        let x = idx.iter().flat_map(|&i| rows[i][..p].to_vec()).collect();
+        let y = idx.iter().map(|&i| rows[i][p]).collect();
+        (x, y)
+    };
+    let (xtr, ytr) = pick(&train);
+    let (xte, yte) = pick(&test);
+    let s = Standardizer::fit(&xtr, p);
+    let model = LogisticRegression::new(s.transform(&xtr), p, ytr, 1.0).unwrap();
+    (model, s.transform(&xte), yte, p)
+}
+
+#[test]
+fn logistic_regression_full_rank_beats_mean_field() {
+    let (model, xte, yte, p) = breast_cancer();
+    let opts = ViOptions {
+        iters: 3000,
+        seed: 3,
+        ..ViOptions::default()
+    };
+    let full = advi(&model, &opts, &mut no_progress).unwrap();
+    let mf = advi(
+        &model,
+        &ViOptions {
+            family: Family::MeanField,
+            ..opts.clone()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    let se = full.elbo_se.hypot(mf.elbo_se);
+    assert!(
+        full.elbo >= mf.elbo - 2.0 * se,
+        "full-rank {} ± {}, mean-field {} ± {}",
+        full.elbo,
+        full.elbo_se,
+        mf.elbo,
+        mf.elbo_se
+    );
+    for r in [&full, &mf] {
+        let acc = LogisticRegression::accuracy(r.q.mean(), &xte, p, &yte);
+        assert!(acc >= 0.95, "held-out accuracy {acc}");
+        assert!(r.converged_at.is_some());
+    }
+}
+
+/// Central differences of `ln_density` against `grad_ln_density`.
+fn check_gradient(t: &dyn Target, x: &[f64], tol: f64) {
+    let mut g = vec![0.0; x.len()];
+    let lp = t.grad_ln_density(x, &mut g);
+    assert!((lp - t.ln_density(x)).abs() < 1e-12 * lp.abs().max(1.0));
+    for i in 0..x.len() {
+        let h = 1e-5;
+        let (mut a, mut b) = (x.to_vec(), x.to_vec());
+        a[i] += h;
+        b[i] -= h;
+        let fd = (t.ln_density(&a) - t.ln_density(&b)) / (2.0 * h);
+        assert!(
+            (fd - g[i]).abs() < tol * fd.abs().max(1.0),
+            "coordinate {i}: analytic {} vs central difference {fd}",
+            g[i]
+        );
+    }
+}
+
+#[test]
+fn gradients_match_central_differences() {
+    for spec in [
+        BIMODAL,
+        "normal(1, 2)",
+        "gamma(shape=3, rate=2)",
+        "mixture(0.3*laplace(0, 1), 0.7*normal(2, 0.5))",
+    ] {
+        for x in [0.3, 1.7, 2.5] {
+            check_gradient(&target(spec), &[x], 1e-6);
+        }
+    }
+    let mv = target("mvnormal(mean=[1, -1], cov=[[2, 0.8], [0.8, 1]])");
+    check_gradient(&mv, &[0.2, 0.5], 1e-7);
+    let a = MvNormal::new(vec![-2.0, 0.0], &[vec![0.5, 0.2], vec![0.2, 0.3]]).unwrap();
+    let b = MvNormal::from_diagonal(vec![2.0, 1.0], &[0.36, 0.5]).unwrap();
+    let mix = MvNormalMixture::new(vec![0.4, 0.6], vec![a, b]).unwrap();
+    for x in [[0.0, 0.0], [-1.5, 0.3], [1.0, 2.0]] {
+        check_gradient(&mix, &x, 1e-6);
+    }
+    let (model, _, _, p) = breast_cancer();
+    let beta: Vec<f64> = (0..=p).map(|j| 0.1 * (j as f64).sin()).collect();
+    check_gradient(&model, &beta, 1e-6);
+}
+
+#[test]
+fn reparameterisation_gradient_matches_central_differences() {
+    // f(x) = −½ xᵀ A x + bᵀx at x = μ + Lε, differentiated through the parameters.
+    let f = |x: &[f64], g: &mut [f64]| {
+        let a = [[2.0, 0.5, 0.1], [0.5, 1.0, 0.3], [0.1, 0.3, 1.5]];
+        let b = [0.3, -0.2, 1.0];
+        let mut v = 0.0;
+        for i in 0..3 {
+            g[i] = b[i];
+            v += b[i] * x[i];
+            for j in 0..3 {
+                g[i] -= a[i][j] * x[j];
+                v -= 0.5 * x[i] * a[i][j] * x[j];
+            }
+        }
+        v
+    };
+    let eps = [0.7, -1.2, 0.4];
+    for family in [Family::MeanField, Family::FullRank] {
+        let cov = vec![
+            vec![1.0, 0.3, 0.1],
+            vec![0.3, 0.8, -0.2],
+            vec![0.1, -0.2, 0.5],
+        ];
+        let q = GaussianQ::from_moments(&[0.1, 0.2, -0.3], &cov, family).unwrap();
+        let theta = q.params();
+        let value = |th: &[f64]| {
+            let mut q2 = q.clone();
+            q2.set_params(th);
+            let mut x = [0.0; 3];
+            q2.transform(&eps, &mut x);
+            f(&x, &mut [0.0; 3]) + q2.entropy()
+        };
+        let mut x = [0.0; 3];
+        q.transform(&eps, &mut x);
+        let mut g = [0.0; 3];
+        f(&x, &mut g);
+        let mut grad = vec![0.0; q.n_params()];
+        q.backprop(&eps, &g, &mut grad);
+        q.entropy_grad(&mut grad);
+        for k in 0..theta.len() {
+            let (mut a, mut b) = (theta.clone(), theta.clone());
+            a[k] += 1e-6;
+            b[k] -= 1e-6;
+            let fd = (value(&a) - value(&b)) / 2e-6;
+            assert!(
+                (fd - grad[k]).abs() < 1e-6,
+                "{family:?} param {k}: {} vs {fd}",
+                grad[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn two_dimensional_fits() {
+    let a = MvNormal::from_diagonal(vec![-2.0, 0.0], &[0.36, 0.36]).unwrap();
+    let b = MvNormal::from_diagonal(vec![2.0, 0.0], &[0.36, 0.36]).unwrap();
+    let p = MvNormalMixture::new(vec![0.5, 0.5], vec![a, b]).unwrap();
+    let fwd = fit_forward(
+        &p,
+        &ForwardOptions {
+            kl_samples: 20_000,
+            ..ForwardOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(fwd.q.mean(), &[0.0, 0.0]);
+    let rev = fit_reverse(
+        &p,
+        &ReverseOptions {
+            kl_samples: 20_000,
+            ..ReverseOptions::default()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    assert!((rev.q.mean()[0].abs() - 2.0).abs() < 0.1, "{:?}", rev.q);
+    let (ff, fr) = (fwd.kl.forward.unwrap(), fwd.kl.reverse.unwrap());
+    let (rf, rr) = (rev.kl.forward.unwrap(), rev.kl.reverse.unwrap());
+    assert_eq!(ff.method.as_str(), "monte-carlo");
+    assert!(ff.value + 4.0 * ff.error.unwrap() < rf.value);
+    assert!(rr.value + 4.0 * rr.error.unwrap() < fr.value);
+    // Mode seeking: about ln 2 (one of two equal, well separated bumps).
+    assert!((rr.value - 2f64.ln()).abs() < 0.02, "{}", rr.value);
+}
+
+#[test]
+fn logistic_model_rejects_bad_labels() {
+    let e = LogisticRegression::new(vec![0.0, 1.0], 1, vec![0.0, 2.0], 1.0).unwrap_err();
+    assert!(e.to_string().contains("y[1] = 2"), "{e}");
+}
