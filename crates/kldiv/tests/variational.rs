@@ -213,6 +213,23 @@ fn vi_recovers_a_conjugate_gaussian_posterior() {
     // the lower ELBO.
     assert!(mf.q.std()[1] < sd[1][1].sqrt());
     assert!(full.elbo > mf.elbo);
+    // The path-derivative estimator settles exactly on a Gaussian posterior.
+    let stl = advi(
+        &t,
+        &ViOptions {
+            iters: 3000,
+            seed: 1,
+            path_gradient: true,
+            ..ViOptions::default()
+        },
+        &mut no_progress,
+    )
+    .unwrap();
+    let kl_stl = stl.q.to_mvnormal().unwrap().kl_mvnormal(&post).unwrap();
+    assert!(
+        kl_stl < 1e-10,
+        "KL(Q‖posterior) = {kl_stl} with the path derivative"
+    );
     // Same seed, same bits.
     let again = advi(
         &t,
@@ -418,4 +435,54 @@ fn two_dimensional_fits() {
 fn logistic_model_rejects_bad_labels() {
     let e = LogisticRegression::new(vec![0.0, 1.0], 1, vec![0.0, 2.0], 1.0).unwrap_err();
     assert!(e.to_string().contains("y[1] = 2"), "{e}");
+}
+
+/// A target that can only be sampled (no moments): forward fitting falls back to sample moments.
+struct SampleOnly(MvNormalMixture);
+
+impl Target for SampleOnly {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn ln_density(&self, x: &[f64]) -> f64 {
+        self.0.ln_density(x)
+    }
+    fn grad_ln_density(&self, x: &[f64], g: &mut [f64]) -> f64 {
+        self.0.grad_ln_density(x, g)
+    }
+    fn is_normalized(&self) -> bool {
+        true
+    }
+    fn sample_into(&self, rng: &mut dyn rand::RngCore, out: &mut [f64]) -> bool {
+        self.0.sample_into(rng, out)
+    }
+}
+
+#[test]
+fn forward_fit_from_samples_and_infinite_variance() {
+    let a = MvNormal::new(vec![-1.0, 0.5], &[vec![0.5, 0.2], vec![0.2, 0.3]]).unwrap();
+    let b = MvNormal::from_diagonal(vec![2.0, 1.0], &[0.36, 0.5]).unwrap();
+    let mix = MvNormalMixture::new(vec![0.4, 0.6], vec![a, b]).unwrap();
+    let (mean, cov) = mix.moments().unwrap();
+    let opts = ForwardOptions {
+        samples: 50_000,
+        kl_samples: 10_000,
+        seed: 5,
+        ..ForwardOptions::default()
+    };
+    let f = fit_forward(&SampleOnly(mix.clone()), &opts).unwrap();
+    assert_eq!(f.method.as_str(), "sample-moments");
+    let got = f.q.covariance();
+    for i in 0..2 {
+        // Standard error of a mean ≈ sd/√n ≈ 0.008 here.
+        assert!((f.q.mean()[i] - mean[i]).abs() < 0.04, "{:?}", f.q.mean());
+        for j in 0..2 {
+            assert!((got[i][j] - cov[i][j]).abs() < 0.05, "{got:?} vs {cov:?}");
+        }
+    }
+    let exact = fit_forward(&mix, &opts).unwrap();
+    let (fs, fe) = (f.kl.forward.unwrap(), exact.kl.forward.unwrap());
+    assert!(fe.value <= fs.value + 4.0 * fs.error.unwrap());
+    let e = fit_forward(&target("cauchy(0, 1)"), &ForwardOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("no finite variance"), "{e}");
 }

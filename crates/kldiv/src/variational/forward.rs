@@ -38,8 +38,8 @@ impl Default for ForwardOptions {
 /// Uses [`Target::moments`] when known ([`FitMethod::ExactMoments`]), else the sample mean and
 /// unbiased sample covariance of `samples` seeded draws ([`FitMethod::SampleMoments`]).
 ///
-/// Errors: [`Error::UnsupportedTarget`] if the target has neither known moments nor a sampler
-/// (or infinite variance); [`Error::NotPositiveDefinite`] for a degenerate covariance.
+/// Errors: [`Error::UnsupportedTarget`] if the target has neither known moments nor a sampler,
+/// or no finite variance ([`Target::has_finite_covariance`]); [`Error::NotPositiveDefinite`] for a degenerate covariance.
 ///
 /// ```
 /// use kldiv::kl::parse_spec;
@@ -52,6 +52,12 @@ impl Default for ForwardOptions {
 /// assert!(f.kl.reverse.unwrap().is_infinite());
 /// ```
 pub fn fit_forward(target: &dyn Target, opts: &ForwardOptions) -> Result<Fit> {
+    if !target.has_finite_covariance() {
+        return Err(Error::UnsupportedTarget {
+            target: target.describe(),
+            reason: "the target has no finite variance: D(p‖q) = +inf for every Gaussian q",
+        });
+    }
     let (mean, cov, method) = match target.moments() {
         Some((m, c)) => (m, c, FitMethod::ExactMoments),
         None => {

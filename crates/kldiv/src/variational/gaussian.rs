@@ -364,6 +364,31 @@ impl GaussianQ {
             k += 1;
         }
     }
+    /// `∇ₓ ln q(x)` at `x = μ + Lε`: `−Σ⁻¹(x − μ) = −L⁻ᵀε` (one triangular solve), into
+    /// `out`.
+    ///
+    /// ```
+    /// use kldiv::variational::GaussianQ;
+    /// let q = GaussianQ::mean_field(&[0.0, 1.0], &[2.0, 0.5]).unwrap();
+    /// let mut g = [0.0; 2];
+    /// q.grad_ln_pdf_at(&[1.0, -1.0], &mut g); // x = (2, 0.5)
+    /// assert_eq!(g, [-0.5, 2.0]);
+    /// ```
+    pub fn grad_ln_pdf_at(&self, eps: &[f64], out: &mut [f64]) {
+        let d = self.dim();
+        for i in (0..d).rev() {
+            let mut s = eps[i];
+            if self.family == Family::FullRank {
+                for j in (i + 1)..d {
+                    s -= self.scale[j * d + i] * out[j];
+                }
+            }
+            out[i] = s / self.scale[i * d + i];
+        }
+        for o in out.iter_mut().take(d) {
+            *o = -*o;
+        }
+    }
     /// Adds `∂H(q)/∂θ` (1 for each `ρᵢ = ln Lᵢᵢ`) to `grad`.
     pub fn entropy_grad(&self, grad: &mut [f64]) {
         let d = self.dim();

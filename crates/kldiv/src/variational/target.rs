@@ -28,6 +28,12 @@ pub trait Target {
     fn moments(&self) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
         None
     }
+    /// `false` when the target is known to have no finite covariance (a Cauchy, a Student t
+    /// with `ν ≤ 2`): `D(p‖q) = +∞` for every Gaussian `q`, and forward fitting has no
+    /// minimiser. Default `true`.
+    fn has_finite_covariance(&self) -> bool {
+        true
+    }
     /// Writes one draw into `out` and returns `true`, or returns `false` if the target cannot
     /// be sampled. Default `false`.
     fn sample_into(&self, rng: &mut dyn RngCore, out: &mut [f64]) -> bool {
@@ -202,6 +208,18 @@ impl Target for DistTarget {
             cov[i][i] = c.variance()?;
         }
         Some((mean, cov))
+    }
+    fn has_finite_covariance(&self) -> bool {
+        if let Some(c) = self.dist.as_continuous() {
+            return c.variance().is_some_and(f64::is_finite);
+        }
+        self.components().is_none_or(|p| {
+            p.components().iter().all(|c| {
+                c.as_continuous()
+                    .and_then(|c| c.variance())
+                    .is_some_and(f64::is_finite)
+            })
+        })
     }
     fn sample_into(&self, rng: &mut dyn RngCore, out: &mut [f64]) -> bool {
         if let Some(c) = self.dist.as_continuous() {

@@ -33,6 +33,17 @@ pub struct ViOptions {
     pub tol: f64,
     /// Stop at convergence instead of finishing the schedule (default `false`).
     pub stop_on_convergence: bool,
+    /// Polyak–Ruppert averaging: the result is the mean of the parameters over this fraction
+    /// of the final iterations of the schedule (default 0.25; 0 keeps the last iterate).
+    /// Averaging removes most of the Monte Carlo noise left in the final iterates.
+    pub average: f64,
+    /// Use the path-derivative ("sticking the landing") gradient estimator instead of the
+    /// plain reparameterisation gradient with the analytic entropy gradient (default `false`).
+    /// It has zero variance at a Gaussian target, so the fit becomes exact there (the plain
+    /// estimator's noisy iterates settle a few per cent low in the scale, by Jensen's
+    /// inequality in `ln Lᵢᵢ`); but in full rank it can be unstable at large step sizes (on the
+    /// breast-cancer logistic regression it needs `lr ≤ 0.01`).
+    pub path_gradient: bool,
     /// Starting point (default `N(0, 0.1² I)` in the chosen family).
     pub init: Option<GaussianQ>,
 }
@@ -50,6 +61,8 @@ impl Default for ViOptions {
             window: 100,
             tol: 1e-3,
             stop_on_convergence: false,
+            average: 0.25,
+            path_gradient: false,
             init: None,
         }
     }
@@ -86,9 +99,15 @@ pub struct ViResult {
 /// ∇_L ELBO ≈ (1/S) Σₛ tril(∇ln p(x⁽ˢ⁾) ε⁽ˢ⁾ᵀ) + ∇_L H,   ∂H/∂ln Lᵢᵢ = 1.
 /// ```
 ///
+/// With `opts.path_gradient` the gradient is the path derivative of Roeder, Wu
+/// & Duvenaud (2017), `(1/S) Σₛ [∇ln p(x⁽ˢ⁾) − ∇ₓln q(x⁽ˢ⁾)] ∂x⁽ˢ⁾/∂θ` with
+/// `∇ₓ ln q(x) = −L⁻ᵀε`: the same expectation (the score term dropped has mean zero), and zero
+/// variance when `q = p`, so the iterates settle exactly on a Gaussian posterior.
+///
 /// For a normalised posterior, `ELBO = ln p(D) − D(q‖p(·|D))`: maximising it minimises the
 /// reverse KL. The trace holds the per-iteration estimate; the reported ELBO is a fresh Monte
-/// Carlo estimate with its standard error. Same seed, same bits.
+/// Carlo estimate with its standard error, at the average of the last `opts.average` fraction
+/// of the iterates. Same seed, same bits.
 ///
 /// Errors: [`Error::DimensionMismatch`] for an `init` of the wrong dimension,
 /// [`Error::InvalidParameter`] for `samples = 0` or a step size that is not finite and
@@ -106,7 +125,11 @@ pub struct ViResult {
 /// let opts = ViOptions { family: Family::MeanField, ..ViOptions::default() };
 /// let r = advi(&p, &opts, &mut no_progress).unwrap();
 /// assert!((r.q.mean()[0] - 1.0).abs() < 0.05 && (r.q.mean()[1] + 2.0).abs() < 0.05);
-/// assert!((r.q.std()[0] - 2.0).abs() < 0.05 && (r.q.std()[1] - 0.5).abs() < 0.05);
+/// assert!((r.q.std()[0] - 2.0).abs() < 0.1 && (r.q.std()[1] - 0.5).abs() < 0.025);
+/// // The path-derivative estimator has no noise left at a Gaussian target: exact.
+/// let stl = ViOptions { path_gradient: true, ..opts };
+/// let r = advi(&p, &stl, &mut no_progress).unwrap();
+/// assert!((r.q.mean()[0] - 1.0).abs() < 1e-8 && (r.q.std()[1] - 0.5).abs() < 1e-8);
 /// ```
 pub fn advi(
     target: &dyn Target,
@@ -163,12 +186,17 @@ pub fn advi(
     let mut adam = Adam::new(np, opts.lr, opts.schedule);
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let (mut eps, mut x, mut g) = (vec![0.0; d], vec![0.0; d], vec![0.0; d]);
+    let mut gq = vec![0.0; d];
     let mut grad = vec![0.0; np];
     let mut trace = Vec::with_capacity(opts.iters);
     let mut converged_at = None;
     let w = opts.window.max(1);
     let report = (opts.iters / 200).max(1);
     let s_inv = 1.0 / opts.samples as f64;
+    let mut avg = vec![0.0; np];
+    let mut n_avg = 0usize;
+    let n_last = (opts.iters as f64 * opts.average.clamp(0.0, 1.0)).round() as usize;
+    let avg_from = opts.iters.saturating_sub(n_last);
     for it in 0..opts.iters {
         grad.iter_mut().for_each(|v| *v = 0.0);
         let mut lp_sum = 0.0;
@@ -179,10 +207,18 @@ pub fn advi(
             q.transform(&eps, &mut x);
             let lp = target.grad_ln_density(&x, &mut g);
             lp_sum += lp;
+            if opts.path_gradient {
+                q.grad_ln_pdf_at(&eps, &mut gq);
+                for (a, b) in g.iter_mut().zip(&gq) {
+                    *a -= b;
+                }
+            }
             q.backprop(&eps, &g, &mut grad);
         }
         grad.iter_mut().for_each(|v| *v *= s_inv);
-        q.entropy_grad(&mut grad);
+        if !opts.path_gradient {
+            q.entropy_grad(&mut grad);
+        }
         let elbo = lp_sum * s_inv + q.entropy();
         if !elbo.is_finite() || grad.iter().any(|v| !v.is_finite()) {
             return Err(Error::Diverged {
@@ -215,6 +251,16 @@ pub fn advi(
         }
         adam.step(&mut theta, &grad, it, opts.iters);
         q.set_params(&theta);
+        if it >= avg_from && n_last > 0 {
+            n_avg += 1;
+            for (a, t) in avg.iter_mut().zip(&theta) {
+                *a += t;
+            }
+        }
+    }
+    if n_avg > 0 {
+        avg.iter_mut().for_each(|a| *a /= n_avg as f64);
+        q.set_params(&avg);
     }
     let _ = progress(&Progress {
         stage: "vi",
