@@ -176,71 +176,45 @@ fn invert3(a: &[[f64; 3]; 3]) -> [[f64; 3]; 3] {
     inv
 }
 
+/// ADVI with 3000 iterations and seed 1.
+fn vi3000(t: &dyn Target, family: Family, path_gradient: bool) -> kldiv::variational::ViResult {
+    let opts = ViOptions {
+        family,
+        iters: 3000,
+        seed: 1,
+        path_gradient,
+        ..ViOptions::default()
+    };
+    advi(t, &opts, &mut no_progress).unwrap()
+}
+
 #[test]
 fn vi_recovers_a_conjugate_gaussian_posterior() {
     let model = Conjugate::new();
     let post = model.posterior();
     let t = FnTarget::new(3, |b: &[f64], g: &mut [f64]| model.log_joint(b, g));
-    let full = advi(
-        &t,
-        &ViOptions {
-            iters: 3000,
-            seed: 1,
-            ..ViOptions::default()
-        },
-        &mut no_progress,
-    )
-    .unwrap();
+    let full = vi3000(&t, Family::FullRank, false);
     let kl = full.q.to_mvnormal().unwrap().kl_mvnormal(&post).unwrap();
     assert!(kl < 1e-3, "KL(Q‖posterior) = {kl}");
-    let mf = advi(
-        &t,
-        &ViOptions {
-            family: Family::MeanField,
-            iters: 3000,
-            seed: 1,
-            ..ViOptions::default()
-        },
-        &mut no_progress,
-    )
-    .unwrap();
-    let sd = post.covariance();
+    let mf = vi3000(&t, Family::MeanField, false);
+    let cov = post.covariance();
     for i in 0..3 {
         let err = (mf.q.mean()[i] - post.mean()[i]).abs();
-        assert!(err < 0.02 * sd[i][i].sqrt(), "mean {i}: off by {err}");
+        assert!(err < 0.02 * cov[i][i].sqrt(), "mean {i}: off by {err}");
     }
     // Mean-field underestimates the marginal variances of a correlated posterior and has
     // the lower ELBO.
-    assert!(mf.q.std()[1] < sd[1][1].sqrt());
+    assert!(mf.q.std()[1] < cov[1][1].sqrt());
     assert!(full.elbo > mf.elbo);
     // The path-derivative estimator settles exactly on a Gaussian posterior.
-    let stl = advi(
-        &t,
-        &ViOptions {
-            iters: 3000,
-            seed: 1,
-            path_gradient: true,
-            ..ViOptions::default()
-        },
-        &mut no_progress,
-    )
-    .unwrap();
+    let stl = vi3000(&t, Family::FullRank, true);
     let kl_stl = stl.q.to_mvnormal().unwrap().kl_mvnormal(&post).unwrap();
     assert!(
         kl_stl < 1e-10,
         "KL(Q‖posterior) = {kl_stl} with the path derivative"
     );
     // Same seed, same bits.
-    let again = advi(
-        &t,
-        &ViOptions {
-            iters: 3000,
-            seed: 1,
-            ..ViOptions::default()
-        },
-        &mut no_progress,
-    )
-    .unwrap();
+    let again = vi3000(&t, Family::FullRank, false);
     assert_eq!(again.q, full.q);
     assert_eq!(again.elbo.to_bits(), full.elbo.to_bits());
 }

@@ -86,6 +86,17 @@ fn check_square(name: &'static str, m: &[Vec<f64>], d: usize) -> Result<()> {
     Ok(())
 }
 
+/// The lower Cholesky factor `L` of a symmetric positive-definite `a = LLᵀ` (faer; the lower
+/// triangle of `a` is read), or [`Error::NotPositiveDefinite`] naming `name` and the pivot.
+pub(crate) fn cholesky_lower(a: &Mat<f64>, name: &'static str) -> Result<Mat<f64>> {
+    let llt = a.llt(Side::Lower).map_err(|e| match e {
+        faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => {
+            Error::NotPositiveDefinite { name, pivot: index }
+        }
+    })?;
+    Ok(llt.L().to_owned())
+}
+
 impl MvNormal {
     /// `N(mean, cov)` with a full covariance (rows of a symmetric positive-definite matrix).
     ///
@@ -111,16 +122,7 @@ impl MvNormal {
                 }
             }
         }
-        let a = Mat::<f64>::from_fn(d, d, |i, j| cov[i][j]);
-        let llt = a.llt(Side::Lower).map_err(|e| match e {
-            faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => {
-                Error::NotPositiveDefinite {
-                    name: "cov",
-                    pivot: index,
-                }
-            }
-        })?;
-        let l = llt.L().to_owned();
+        let l = cholesky_lower(&Mat::<f64>::from_fn(d, d, |i, j| cov[i][j]), "cov")?;
         let diagonal = (0..d).all(|i| (0..i).all(|j| cov[i][j] == 0.0));
         Self::from_parts(mean, l, diagonal, Some(cov.to_vec()))
     }

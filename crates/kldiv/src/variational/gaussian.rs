@@ -6,7 +6,7 @@
 
 use crate::dist::{MvNormal, Normal};
 use crate::error::{Error, Result};
-use faer::{Mat, Side};
+use faer::Mat;
 use std::f64::consts::PI;
 
 /// Which covariance structure `q` may have.
@@ -181,15 +181,7 @@ impl GaussianQ {
             })?;
         }
         let a = Mat::<f64>::from_fn(d, d, |i, j| 0.5 * (cov[i][j] + cov[j][i]));
-        let llt = a.llt(Side::Lower).map_err(|e| match e {
-            faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => {
-                Error::NotPositiveDefinite {
-                    name: "cov",
-                    pivot: index,
-                }
-            }
-        })?;
-        let l = llt.L();
+        let l = crate::dist::cholesky_lower(&a, "cov")?;
         let mut scale = vec![0.0; d * d];
         for i in 0..d {
             for j in 0..=i {

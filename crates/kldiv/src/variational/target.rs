@@ -296,24 +296,7 @@ impl MvNormalMixture {
                 });
             }
         }
-        for (i, &w) in weights.iter().enumerate() {
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::InvalidElement {
-                    name: "weights",
-                    index: i,
-                    value: w,
-                    reason: "must be finite and >= 0",
-                });
-            }
-        }
-        let s: f64 = weights.iter().sum();
-        if (s - 1.0).abs() > 1e-9 {
-            return Err(Error::InvalidParameter {
-                name: "sum(weights)",
-                value: s,
-                reason: "mixture weights must sum to 1 (within 1e-9)",
-            });
-        }
+        crate::dist::check_weights(&weights)?;
         Ok(MvNormalMixture {
             weights,
             components,
