@@ -361,9 +361,10 @@ pub fn run(args: &FitArgs, out: &mut dyn Write) -> Result<(), CliError> {
             for f in &fits {
                 let how = if f.iterations > 0 {
                     format!(
-                        "{}, {} iterations{}",
+                        "{}, {} iteration{}{}",
                         f.method.as_str(),
                         f.iterations,
+                        if f.iterations == 1 { "" } else { "s" },
                         if f.converged { "" } else { ", not converged" }
                     )
                 } else {

@@ -29,7 +29,8 @@ pub struct ViOptions {
     pub window: usize,
     /// Relative convergence tolerance (default 1e-3): converged when the mean ELBO of the
     /// last `W` iterations differs from that of the `W` before by less than
-    /// `tol · max(1, |ELBO|)`.
+    /// `tol · max(1, |ELBO|)` or than the standard error of that difference (no detectable
+    /// change).
     pub tol: f64,
     /// Stop at convergence instead of finishing the schedule (default `false`).
     pub stop_on_convergence: bool,
@@ -229,9 +230,10 @@ pub fn advi(
         trace.push(elbo);
         if converged_at.is_none() && trace.len() >= 2 * w && trace.len() % w == 0 {
             let n = trace.len();
-            let a = trace[n - w..].iter().sum::<f64>() / w as f64;
-            let b = trace[n - 2 * w..n - w].iter().sum::<f64>() / w as f64;
-            if (a - b).abs() < opts.tol * a.abs().max(1.0) {
+            let (a, se_a) = mean_se(&trace[n - w..]);
+            let (b, se_b) = mean_se(&trace[n - 2 * w..n - w]);
+            let noise = se_a.hypot(se_b);
+            if (a - b).abs() < (opts.tol * a.abs().max(1.0)).max(noise) {
                 converged_at = Some(it + 1);
             }
         }
