@@ -460,3 +460,51 @@ fn forward_fit_from_samples_and_infinite_variance() {
     let e = fit_forward(&target("cauchy(0, 1)"), &ForwardOptions::default()).unwrap_err();
     assert!(e.to_string().contains("no finite variance"), "{e}");
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Central-difference check that returns the worst relative error instead of panicking.
+    fn worst_gradient_error(t: &dyn Target, x: &[f64]) -> f64 {
+        let mut g = vec![0.0; x.len()];
+        t.grad_ln_density(x, &mut g);
+        let mut worst = 0.0f64;
+        for i in 0..x.len() {
+            let h = 1e-5;
+            let (mut a, mut b) = (x.to_vec(), x.to_vec());
+            a[i] += h;
+            b[i] -= h;
+            let fd = (t.ln_density(&a) - t.ln_density(&b)) / (2.0 * h);
+            worst = worst.max((fd - g[i]).abs() / fd.abs().max(1.0));
+        }
+        worst
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mixture_gradients_match_central_differences(
+            x in -4.0f64..4.0, y in -3.0f64..3.0, w in 0.05f64..0.95, s in 0.3f64..2.0,
+        ) {
+            let a = MvNormal::new(vec![-1.5, 0.0], &[vec![s, 0.3 * s], vec![0.3 * s, 0.5]]).unwrap();
+            let b = MvNormal::from_diagonal(vec![2.0, 1.0], &[0.36, s]).unwrap();
+            let mix = MvNormalMixture::new(vec![w, 1.0 - w], vec![a, b]).unwrap();
+            prop_assert!(worst_gradient_error(&mix, &[x, y]) < 1e-6);
+            let spec = format!("mixture({w}*normal(-2, {s}), {}*logistic(1, 0.7))", 1.0 - w);
+            prop_assert!(worst_gradient_error(&target(&spec), &[x]) < 1e-6);
+        }
+
+        #[test]
+        fn logistic_gradient_matches_central_differences(
+            beta in proptest::collection::vec(-2.0f64..2.0, 4),
+            xs in proptest::collection::vec(-3.0f64..3.0, 24),
+            ys in proptest::collection::vec(0u8..2, 8),
+        ) {
+            let y: Vec<f64> = ys.iter().map(|&v| f64::from(v)).collect();
+            let m = LogisticRegression::new(xs, 3, y, 1.5).unwrap();
+            prop_assert!(worst_gradient_error(&m, &beta) < 1e-6);
+        }
+    }
+}
