@@ -20,7 +20,7 @@ pub struct ReverseOptions {
     pub iters: usize,
     /// Adam step size (default 0.05) with a cosine schedule down to 1 % of it.
     pub lr: f64,
-    /// Gauss–Hermite nodes in one dimension (default 64).
+    /// Gauss–Hermite nodes in one dimension (default 128, clamped to `2..=128`).
     pub nodes: usize,
     /// Monte Carlo draws per iteration in `d ≥ 2` (default 16).
     pub samples: usize,
@@ -39,7 +39,7 @@ impl Default for ReverseOptions {
             init: None,
             iters: 2000,
             lr: 0.05,
-            nodes: 64,
+            nodes: 128,
             samples: 16,
             seed: 0,
             tol: 1e-8,
@@ -124,7 +124,8 @@ pub fn fit_reverse(
             trace: r.trace,
         });
     }
-    let (t, w) = gauss_hermite(opts.nodes.max(2));
+    let nodes = opts.nodes.clamp(2, 128);
+    let (t, w) = gauss_hermite(nodes);
     let norm = PI.sqrt();
     // J(μ, ρ) and its gradient by Gauss–Hermite quadrature.
     let eval = |theta: &[f64; 2]| -> Result<(f64, [f64; 2])> {
@@ -221,7 +222,7 @@ pub fn fit_reverse(
     Ok(Fit {
         direction: Direction::Reverse,
         q,
-        method: FitMethod::GaussHermite { nodes: opts.nodes },
+        method: FitMethod::GaussHermite { nodes },
         kl,
         iterations,
         converged,
