@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod plot;
 pub mod tour;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,12 @@ pub enum Command {
     Loss(commands::loss::LossArgs),
     /// KL between parametric distributions given as specs ('normal(mean=0, std=1)').
     Dist(commands::dist::DistArgs),
+    /// Fit a Gaussian Q to a target P by forward KL (moment matching, mode covering) or
+    /// reverse KL (mode seeking), reporting the KL in both directions.
+    Fit(commands::fit::FitArgs),
+    /// Variational inference (mean-field or full-rank Gaussian ADVI) for a built-in model:
+    /// Bayesian logistic regression on a data file.
+    Vi(commands::vi::ViArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -55,6 +62,8 @@ pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliErro
         Command::Estimate(a) => commands::estimate::run(a, out),
         Command::Loss(a) => commands::loss::run(a, out),
         Command::Dist(a) => commands::dist::run(a, out),
+        Command::Fit(a) => commands::fit::run(a, out),
+        Command::Vi(a) => commands::vi::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

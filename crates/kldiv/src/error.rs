@@ -285,6 +285,27 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    // --- variational ---
+    /// A target that the requested fit cannot use (a discrete family, a density with bounded
+    /// support for a reverse fit, no moments and no sampler for a forward fit).
+    #[error("cannot fit a Gaussian to {target}: {reason}")]
+    UnsupportedTarget {
+        /// The target (its spec or description).
+        target: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// An optimiser produced a non-finite objective or gradient.
+    #[error(
+        "the fit diverged at iteration {iteration} (objective {value}); try a smaller step \
+         size or a better starting point"
+    )]
+    Diverged {
+        /// Zero-based iteration.
+        iteration: usize,
+        /// The objective found.
+        value: f64,
+    },
 }
 
 impl Error {

@@ -34,6 +34,7 @@
 //! | [`estimate`] | from samples: k-NN KL and entropy, histogram plug-in with Miller–Madow, bootstrap intervals, neighbour search |
 //! | [`dist`] | parametric families (one file each): constructors, log-densities, sampling, entropy, moments |
 //! | [`kl`] | KL between parametric distributions: closed forms, quadrature / sum / Monte Carlo fallbacks, `AnyDist`, the spec parser, the registry listing |
+//! | [`variational`] | fitting a Gaussian by forward KL (moment matching) or reverse KL (mode seeking); ADVI (mean-field / full-rank) with Bayesian logistic regression |
 //! | [`quad`] | adaptive Gauss–Kronrod quadrature with infinite-range transforms |
 //! | [`special`] | ln Γ, digamma, trigamma, ln B, erf, Φ, scaled Bessel I₀/I₁ |
 //! | [`units`] | bases of the logarithm and values with units |
@@ -69,6 +70,7 @@ pub mod real;
 pub mod special;
 pub mod sum;
 pub mod units;
+pub mod variational;
 
 pub use error::{Error, Result};
 pub use real::{Element, Real};

@@ -3,5 +3,8 @@
 pub mod discrete;
 pub mod dist;
 pub mod estimate;
+pub mod fit;
+pub mod iter_bar;
 pub mod loss;
 pub mod stream;
+pub mod vi;

@@ -8,6 +8,7 @@ mod discrete;
 mod dist;
 mod estimate;
 mod loss;
+mod modes;
 
 use crate::error::CliError;
 use clap::Args;
@@ -32,6 +33,7 @@ pub fn chapters() -> Vec<Chapter> {
     all.extend(loss::chapters());
     all.extend(dist::chapters());
     all.extend(estimate::chapters());
+    all.extend(modes::chapters());
     all
 }
 

@@ -32,6 +32,31 @@ pub struct Mixture {
     ln_weights: Vec<f64>,
 }
 
+/// Mixture weights: each finite and `≥ 0` ([`Error::InvalidElement`] naming `weights[i]`), the
+/// sum 1 within `1e-9` ([`Error::InvalidParameter`]).
+pub(crate) fn check_weights(weights: &[f64]) -> Result<()> {
+    let mut s = Neumaier::new();
+    for (i, &w) in weights.iter().enumerate() {
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(Error::InvalidElement {
+                name: "weights",
+                index: i,
+                value: w,
+                reason: "must be finite and >= 0",
+            });
+        }
+        s.add(w);
+    }
+    if (s.total() - 1.0).abs() > 1e-9 {
+        return Err(Error::InvalidParameter {
+            name: "sum(weights)",
+            value: s.total(),
+            reason: "mixture weights must sum to 1 (within 1e-9)",
+        });
+    }
+    Ok(())
+}
+
 impl Mixture {
     /// A mixture with `weights` and `components` (same non-zero length; every component a
     /// univariate continuous distribution).
@@ -43,25 +68,7 @@ impl Mixture {
                 found: weights.len(),
             });
         }
-        let mut s = Neumaier::new();
-        for (i, &w) in weights.iter().enumerate() {
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::InvalidElement {
-                    name: "weights",
-                    index: i,
-                    value: w,
-                    reason: "must be finite and >= 0",
-                });
-            }
-            s.add(w);
-        }
-        if (s.total() - 1.0).abs() > 1e-9 {
-            return Err(Error::InvalidParameter {
-                name: "sum(weights)",
-                value: s.total(),
-                reason: "mixture weights must sum to 1 (within 1e-9)",
-            });
-        }
+        check_weights(&weights)?;
         for (i, c) in components.iter().enumerate() {
             if c.as_continuous().is_none() {
                 return Err(Error::InvalidElement {

@@ -86,6 +86,17 @@ fn check_square(name: &'static str, m: &[Vec<f64>], d: usize) -> Result<()> {
     Ok(())
 }
 
+/// The lower Cholesky factor `L` of a symmetric positive-definite `a = LLᵀ` (faer; the lower
+/// triangle of `a` is read), or [`Error::NotPositiveDefinite`] naming `name` and the pivot.
+pub(crate) fn cholesky_lower(a: &Mat<f64>, name: &'static str) -> Result<Mat<f64>> {
+    let llt = a.llt(Side::Lower).map_err(|e| match e {
+        faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => {
+            Error::NotPositiveDefinite { name, pivot: index }
+        }
+    })?;
+    Ok(llt.L().to_owned())
+}
+
 impl MvNormal {
     /// `N(mean, cov)` with a full covariance (rows of a symmetric positive-definite matrix).
     ///
@@ -111,16 +122,7 @@ impl MvNormal {
                 }
             }
         }
-        let a = Mat::<f64>::from_fn(d, d, |i, j| cov[i][j]);
-        let llt = a.llt(Side::Lower).map_err(|e| match e {
-            faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => {
-                Error::NotPositiveDefinite {
-                    name: "cov",
-                    pivot: index,
-                }
-            }
-        })?;
-        let l = llt.L().to_owned();
+        let l = cholesky_lower(&Mat::<f64>::from_fn(d, d, |i, j| cov[i][j]), "cov")?;
         let diagonal = (0..d).all(|i| (0..i).all(|j| cov[i][j] == 0.0));
         Self::from_parts(mean, l, diagonal, Some(cov.to_vec()))
     }
@@ -277,6 +279,40 @@ impl MvNormal {
             }
         }
         Ok(0.5 * (tr + maha - d as f64) + q.half_ln_det - self.half_ln_det)
+    }
+
+    /// `∇ ln p(x) = −Σ⁻¹(x − μ)` into `grad` (two triangular solves, `L⁻ᵀL⁻¹(x − μ)`);
+    /// returns `ln p(x)`. NaN on a length mismatch.
+    ///
+    /// ```
+    /// use kldiv::dist::{Multivariate, MvNormal};
+    /// let p = MvNormal::new(vec![1.0, 0.0], &[vec![2.0, 0.0], vec![0.0, 4.0]]).unwrap();
+    /// let mut g = [0.0; 2];
+    /// let lp = p.grad_ln_pdf(&[3.0, 2.0], &mut g);
+    /// assert!((g[0] + 1.0).abs() < 1e-15 && (g[1] + 0.5).abs() < 1e-15);
+    /// assert_eq!(lp, p.ln_pdf(&[3.0, 2.0]));
+    /// ```
+    #[allow(clippy::needless_range_loop)]
+    pub fn grad_ln_pdf(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let d = self.mean.len();
+        if x.len() != d || grad.len() != d {
+            return f64::NAN;
+        }
+        let z = self.whiten(x);
+        for i in (0..d).rev() {
+            let mut s = z[i];
+            if !self.diagonal {
+                for j in (i + 1)..d {
+                    s -= self.chol[(j, i)] * grad[j];
+                }
+            }
+            grad[i] = s / self.chol[(i, i)];
+        }
+        for g in grad.iter_mut() {
+            *g = -*g;
+        }
+        let q: f64 = z.iter().map(|v| v * v).sum();
+        -0.5 * q - 0.5 * d as f64 * (2.0 * PI).ln() - self.half_ln_det
     }
 
     /// `L⁻¹(x − μ)` by forward substitution.

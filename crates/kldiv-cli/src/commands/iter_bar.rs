@@ -1,0 +1,47 @@
+//! A progress bar for iterative fits (`kldiv fit`, `kldiv vi`): on standard error when it is a
+//! terminal, fed by the library's [`Progress`] callback.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kldiv::variational::Progress;
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+
+/// The bar (absent when disabled or when standard error is not a terminal).
+pub struct IterBar(Option<ProgressBar>);
+
+impl IterBar {
+    /// A bar if `enabled` and standard error is a terminal.
+    pub fn new(enabled: bool) -> IterBar {
+        if !enabled || !std::io::stderr().is_terminal() {
+            return IterBar(None);
+        }
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{prefix:>12} [{bar:40}] {pos}/{len} {msg} eta {eta}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        IterBar(Some(bar))
+    }
+
+    /// The callback body: moves the bar and shows the objective.
+    pub fn update(&self, p: &Progress) -> ControlFlow<()> {
+        if let Some(bar) = &self.0 {
+            if bar.length() != Some(p.total as u64) || bar.prefix() != p.stage {
+                bar.set_length(p.total as u64);
+                bar.set_prefix(p.stage);
+                bar.set_position(0);
+            }
+            bar.set_position(p.iteration as u64);
+            bar.set_message(format!("ELBO {:.4}", p.elbo));
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
