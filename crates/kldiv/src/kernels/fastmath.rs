@@ -10,8 +10,9 @@
 //! Accuracy (checked against `std` in the tests below): a few ulp over the ranges used.
 //! `exp` returns exactly `0` for arguments below `-708` (where the true value is below
 //! `3.3e-308`, i.e. at most a subnormal), and for `-∞`; the loss kernels rely on that to give
-//! exact zeros for masked (`-∞`) logits. Arguments above `709` saturate at `e^709`. NaN is not
-//! propagated faithfully: callers validate their inputs first.
+//! exact zeros for masked (`-∞`) logits. Arguments above `709` saturate at `e^709`. NaN gives
+//! `0` (not propagated: callers validate their inputs first; the loss kernels rely on it for
+//! the `∞·0` of a masked logit times a temperature correction of zero).
 
 /// `ln 2` rounded to 32 significant bits (so `n · LN2_HI` is exact for `|n| < 2²¹`).
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -21,7 +22,8 @@ const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// `1.5 · 2⁵²`: adding it rounds to the nearest integer and leaves it in the low mantissa bits.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;
 
-/// `eˣ` to a few ulp; exactly `0` for `x < -708` (including `-∞`). See the module docs.
+/// `eˣ` to a few ulp; exactly `0` for `x < -708` (including `-∞`) and for NaN. See the
+/// module docs.
 ///
 /// ```
 /// use kldiv::kernels::fast_exp;
@@ -55,11 +57,12 @@ pub fn fast_exp(x: f64) -> f64 {
         .wrapping_add(1023)
         << 52;
     let y = p * f64::from_bits(bits);
-    if x < -708.0 { 0.0 } else { y }
+    // NaN fails the comparison and gives 0 as well.
+    if x >= -708.0 { y } else { 0.0 }
 }
 
 /// `eˣ` in `f32` arithmetic (8 lanes per AVX2 vector), to about 2 ulp of `f32` (relative
-/// error `< 3e-7`); exactly `0` for `x < -87` (including `-∞`).
+/// error `< 3e-7`); exactly `0` for `x < -87` (including `-∞`) and for NaN.
 ///
 /// Used by the loss kernels for `f32` inputs, whose results are `f32` anyway; sums still
 /// accumulate in `f64`.
@@ -86,7 +89,7 @@ pub fn fast_exp_f32(x: f32) -> f32 {
     let p = p * r * r + r + 1.0;
     let bits = k.to_bits().wrapping_sub(SHIFT.to_bits()).wrapping_add(127) << 23;
     let y = p * f32::from_bits(bits);
-    if x < -87.0 { 0.0 } else { y }
+    if x >= -87.0 { y } else { 0.0 }
 }
 
 #[cfg(test)]
@@ -112,6 +115,7 @@ mod tests {
         assert!(worst < 4.0, "exp worst {worst} ulp");
         assert_eq!(fast_exp(-709.0), 0.0);
         assert_eq!(fast_exp(f64::NEG_INFINITY), 0.0);
+        assert_eq!(fast_exp(f64::NAN), 0.0);
     }
 
     #[test]
@@ -125,5 +129,6 @@ mod tests {
         }
         assert!(worst < 3e-7, "exp_f32 worst relative error {worst:e}");
         assert_eq!(fast_exp_f32(-88.0), 0.0);
+        assert_eq!(fast_exp_f32(f32::NAN), 0.0);
     }
 }

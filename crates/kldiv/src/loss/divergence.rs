@@ -312,17 +312,17 @@ fn dense_row_impl<T: Real, E: Encoding>(
     gs: Option<&mut [T]>,
     gt: Option<&mut [T]>,
 ) -> Result<f64> {
-    let st: Stats = rows::stats::<T, E>(s, t, inv_t)?;
+    let st: Stats<T> = rows::stats::<T, E>(s, t, rows::Scale::new(inv_t))?;
     Ok(match div {
         Divergence::Forward => {
-            rows::grad_forward::<T, E>(s, t, &st, inv_t, g, gs, gt);
+            rows::grad_forward::<T, E>(s, t, &st, g, gs, gt);
             st.forward
         }
         Divergence::Reverse => {
-            rows::grad_reverse::<T, E>(s, t, &st, inv_t, g, gs, gt);
+            rows::grad_reverse::<T, E>(s, t, &st, g, gs, gt);
             st.reverse
         }
-        Divergence::Jsd { beta } => rows::jsd::<T, E>(s, t, &st, beta, inv_t, g, gs, gt),
+        Divergence::Jsd { beta } => rows::jsd::<T, E>(s, t, &st, beta, g, gs, gt),
     })
 }
 
