@@ -84,6 +84,11 @@ pub trait Real:
     /// resp. `x < −87`), for `−∞` and for NaN (callers validate their inputs; the loss
     /// kernels rely on `0` for the `∞·0` of a masked entry).
     fn exp_fast(self) -> Self;
+    /// [`Real::exp_fast`] with fused multiply-adds where that saves instructions
+    /// ([`crate::kernels::fast_exp_f32_fma`] for `f32`; `f64` uses
+    /// [`crate::kernels::fast_exp`] unchanged). Only fast in code compiled for FMA (see
+    /// [`crate::kernels::Kernel::run_fma`]).
+    fn exp_fast_fma(self) -> Self;
     /// `ln x` in this type's own arithmetic, branch-free: [`crate::kernels::ln_f64`] /
     /// [`crate::kernels::ln_f32`] (< 1 ulp). `ln 0 = −∞`, negative or NaN inputs give NaN.
     fn ln_fast(self) -> Self;
@@ -104,6 +109,10 @@ impl Real for f32 {
         crate::kernels::fast_exp_f32(self)
     }
     #[inline(always)]
+    fn exp_fast_fma(self) -> Self {
+        crate::kernels::fast_exp_f32_fma(self)
+    }
+    #[inline(always)]
     fn ln_fast(self) -> Self {
         crate::kernels::ln_f32(self)
     }
@@ -121,6 +130,10 @@ impl Real for f64 {
     }
     #[inline(always)]
     fn exp_fast(self) -> Self {
+        crate::kernels::fast_exp(self)
+    }
+    #[inline(always)]
+    fn exp_fast_fma(self) -> Self {
         crate::kernels::fast_exp(self)
     }
     #[inline(always)]

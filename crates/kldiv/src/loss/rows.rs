@@ -31,6 +31,10 @@
 //! logits); the log-sum-exps, the KLs and every per-row constant of pass 2 are `f64`, and the
 //! log-ratio factors of the gradients (`ln Q − ln P − KL`) are evaluated in `f64` and rounded
 //! once. Zeros of `P` or `Q` are selected out of every product, so no `0 · ∞` NaN can appear.
+//! On the AVX2 + FMA path ([`crate::kernels::Kernel::run_fma`], the `F` parameter here) the
+//! exponentials use fused multiply-adds ([`crate::kernels::fast_exp_f32_fma`]); its results
+//! can differ from the portable path's in the last bits, within the same bounds, and are
+//! deterministic on a given CPU.
 //!
 //! **Accuracy of the `f32` path** (`u = 2⁻²⁴`; measured and asserted in
 //! `tests/loss_f32.rs` against the `f64` path on the same inputs): each exponential carries
@@ -86,6 +90,13 @@ impl Acc {
         let t = self.s + self.c;
         if t.is_nan() { self.s } else { t }
     }
+}
+
+/// `eˣ` in the input type, with fused multiply-adds if `F` (the AVX2 + FMA path, see
+/// [`crate::kernels::Kernel::run_fma`]).
+#[inline(always)]
+fn ex<T: Real, const F: bool>(x: T) -> T {
+    if F { x.exp_fast_fma() } else { x.exp_fast() }
 }
 
 /// Merges one block's lane sums in a fixed order.
@@ -232,7 +243,11 @@ fn shift<T: Real>(m: T) -> T {
 
 /// Pass 1: online log-sum-exp of both sides and both KLs. Validates every entry.
 #[inline(always)]
-pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: Scale<T>) -> Result<Stats<T>> {
+pub(crate) fn stats<T: Real, E: Encoding, const F: bool>(
+    s: &[T],
+    t: &[T],
+    inv_t: Scale<T>,
+) -> Result<Stats<T>> {
     let it64 = inv_t.exact;
     let (mut ms, mut mt) = (T::NEG_INFINITY, T::NEG_INFINITY);
     let (mut ss, mut st, mut us, mut ut) = (
@@ -276,8 +291,8 @@ pub(crate) fn stats<T: Real, E: Encoding>(s: &[T], t: &[T], inv_t: Scale<T>) -> 
         let mut es = [T::ZERO; BLK];
         let mut et = [T::ZERO; BLK];
         for j in 0..BLK {
-            es[j] = inv_t.apply(xs[j] - cs_).exp_fast();
-            et[j] = inv_t.apply(xt[j] - ct_).exp_fast();
+            es[j] = ex::<T, F>(inv_t.apply(xs[j] - cs_));
+            et[j] = ex::<T, F>(inv_t.apply(xt[j] - ct_));
         }
         let mut a_ss = [0.0f64; LANES];
         let mut a_st = [0.0f64; LANES];
@@ -330,10 +345,10 @@ fn clamp_kl(x: f64) -> f64 {
 /// The unnormalised exponentials of one entry: `(e^{(s − am)/T}, e^{(a − bm)/T})` with `a`
 /// the teacher's logit, and that logit.
 #[inline(always)]
-fn exps<T: Real, E: Encoding>(st: &Stats<T>, s: T, t: T) -> (T, T, T) {
+fn exps<T: Real, E: Encoding, const F: bool>(st: &Stats<T>, s: T, t: T) -> (T, T, T) {
     let b = E::logit(t);
-    let eq = st.inv_t.apply(s - st.am).exp_fast();
-    let ep = st.inv_t.apply(b - st.bm).exp_fast();
+    let eq = ex::<T, F>(st.inv_t.apply(s - st.am));
+    let ep = ex::<T, F>(st.inv_t.apply(b - st.bm));
     (eq, ep, b)
 }
 
@@ -347,7 +362,7 @@ fn log_ratio<T: Real>(a: T, b: T, it: f64, k: f64) -> T {
 
 /// Pass 2 of the forward KL: writes `g/T (Q − P)` and (optionally) `g/T · P (ln P − ln Q − KL)`.
 #[inline(always)]
-pub(crate) fn grad_forward<T: Real, E: Encoding>(
+pub(crate) fn grad_forward<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -362,7 +377,7 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
     match (gs, gt) {
         (Some(gs), None) => {
             for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
-                let (eq, ep, _) = exps::<T, E>(st, a, b);
+                let (eq, ep, _) = exps::<T, E, F>(st, a, b);
                 *o = ks * eq - kt * ep;
             }
         }
@@ -373,7 +388,7 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
             let it = st.inv_t.exact;
             let mut gs = gs;
             for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
-                let (eq, ep, lb) = exps::<T, E>(st, a, b);
+                let (eq, ep, lb) = exps::<T, E, F>(st, a, b);
                 if let Some(gs) = gs.as_deref_mut() {
                     gs[i] = ks * eq - kt * ep;
                 }
@@ -393,7 +408,7 @@ pub(crate) fn grad_forward<T: Real, E: Encoding>(
 /// `g/T (P − Q)`. If the KL is `+∞` (teacher zero under student mass) the student gradient is
 /// zero: no finite gradient exists.
 #[inline(always)]
-pub(crate) fn grad_reverse<T: Real, E: Encoding>(
+pub(crate) fn grad_reverse<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -424,14 +439,14 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding>(
         (Some(gs), None) => {
             for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
                 let lb = E::logit(b);
-                let eq = st.inv_t.apply(a - st.am).exp_fast();
+                let eq = ex::<T, F>(st.inv_t.apply(a - st.am));
                 *o = student(eq, a, lb);
             }
         }
         (gs, Some(gt)) => {
             let mut gs = gs;
             for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
-                let (eq, ep, lb) = exps::<T, E>(st, a, b);
+                let (eq, ep, lb) = exps::<T, E, F>(st, a, b);
                 if let Some(gs) = gs.as_deref_mut() {
                     gs[i] = student(eq, a, lb);
                 }
@@ -444,7 +459,7 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding>(
 
 /// JSD_β of one row (`0 < β < 1`), with gradients if buffers are given (passes 2 and 3).
 #[inline(always)]
-pub(crate) fn jsd<T: Real, E: Encoding>(
+pub(crate) fn jsd<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -470,8 +485,8 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
         let mut qu = [T::ZERO; BLK];
         let mut pv = [T::ZERO; BLK];
         for j in 0..BLK {
-            let q = st.inv_t.apply(xs[j] - st.am).exp_fast() * iss_t;
-            let p = st.inv_t.apply(xt[j] - st.bm).exp_fast() * ist_t;
+            let q = ex::<T, F>(st.inv_t.apply(xs[j] - st.am)) * iss_t;
+            let p = ex::<T, F>(st.inv_t.apply(xt[j] - st.bm)) * ist_t;
             // ln(Q/M) and ln(P/M) as logarithms of ratios, not differences of logarithms:
             // the error stays a few u absolute instead of u·|ln Q|.
             let inv_m = T::ONE / (wp * p + wq * q);
@@ -496,14 +511,14 @@ pub(crate) fn jsd<T: Real, E: Encoding>(
     if let Some(gs) = gs {
         let k = T::from_f64(c * ku * iss);
         for (o, &a) in gs.iter_mut().zip(s) {
-            let eq = st.inv_t.apply(a - st.am).exp_fast();
+            let eq = ex::<T, F>(st.inv_t.apply(a - st.am));
             *o = c_t * *o - k * eq;
         }
     }
     if let Some(gt) = gt {
         let k = T::from_f64(c * kv * ist);
         for (o, &b) in gt.iter_mut().zip(t) {
-            let ep = st.inv_t.apply(E::logit(b) - st.bm).exp_fast();
+            let ep = ex::<T, F>(st.inv_t.apply(E::logit(b) - st.bm));
             *o = c_t * *o - k * ep;
         }
     }
