@@ -2,7 +2,7 @@
 
 Called by bench/loss.sh: python loss.py WORKDIR RUST_EXAMPLE REPEATS THREADS
 Inputs: student/teacher logits N(0, 2²) from numpy's default_rng(seed 42 / 43), written as raw
-little-endian f32 to WORKDIR; both sides read the same bytes. Times are the best of REPEATS
+little-endian f32 to WORKDIR; both sides read the same bytes. Wall times are the best of REPEATS
 runs of forward + backward (torch: the composition below followed by .backward(); kldiv: one
 call computing the value and the student gradient into a reused buffer).
 """
@@ -43,9 +43,12 @@ def jsd(S, T, beta=0.5):
 
 
 def time_torch(fn, s, t):
+    """Best wall time, mean CPU time per run (all threads of the process), value."""
     best = float("inf")
     value = None
+    cpu = 0.0
     for i in range(repeats + 1):
+        c0 = time.process_time()
         S = torch.from_numpy(s).requires_grad_(True)
         T = torch.from_numpy(t)
         t0 = time.perf_counter()
@@ -54,8 +57,9 @@ def time_torch(fn, s, t):
         dt = time.perf_counter() - t0
         if i > 0:
             best = min(best, dt)
+            cpu += time.process_time() - c0
         value = loss.item()
-    return best, value
+    return best, cpu / repeats, value
 
 
 rows = []
@@ -68,12 +72,14 @@ for b, v in SHAPES:
     out = subprocess.run([rust, work, str(b), str(v), str(repeats)], capture_output=True, text=True, env=env, check=True)
     r = json.loads(out.stdout)
     for name, fn in (("forward", forward_kl), ("reverse", reverse_kl), ("jsd0.5", jsd)):
-        tt, tv = time_torch(fn, s, t)
+        tt, tc, tv = time_torch(fn, s, t)
         k = r[name]
-        rows.append((b, v, name, tt, k["seconds"], tv, k["value"], k["peak_extra_bytes"], k["grad_bytes"]))
+        rows.append((b, v, name, tt, k["seconds"], tc, k["cpu_seconds"], tv, k["value"], k["peak_extra_bytes"], k["grad_bytes"]))
 
-print(f"machine: {platform.processor() or platform.machine()}, threads: {threads}, torch {torch.__version__}, numpy {np.__version__}")
-print("| B × V | divergence | torch (ms) | kldiv (ms) | speed-up | torch value | kldiv value | kldiv extra heap | gradient buffer |")
-print("|---|---|---|---|---|---|---|---|---|")
-for b, v, name, tt, kt, tv, kv, extra, gb in rows:
-    print(f"| {b} × {v} | {name} | {tt*1e3:.2f} | {kt*1e3:.2f} | {tt/kt:.1f}× | {tv:.7g} | {kv:.7g} | {extra} B | {gb/2**20:.1f} MiB |")
+print(f"machine: {platform.processor() or platform.machine()}, threads: {threads}, torch {torch.__version__}, numpy {np.__version__}, "
+      f"load average {os.getloadavg()[0]:.2f}")
+print("| B × V | divergence | torch wall (ms) | kldiv wall (ms) | speed-up wall | torch CPU (ms) | kldiv CPU (ms) | speed-up CPU | torch value | kldiv value | kldiv extra heap | gradient buffer |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for b, v, name, tt, kt, tc, kc, tv, kv, extra, gb in rows:
+    ratio_cpu = f"{tc/kc:.1f}×" if kc > 0 else "n/a"
+    print(f"| {b} × {v} | {name} | {tt*1e3:.2f} | {kt*1e3:.2f} | {tt/kt:.1f}× | {tc*1e3:.2f} | {kc*1e3:.2f} | {ratio_cpu} | {tv:.7g} | {kv:.7g} | {extra} B | {gb/2**20:.1f} MiB |")

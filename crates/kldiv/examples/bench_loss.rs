@@ -32,6 +32,18 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// CPU time of this process (all threads), from `/proc/self/stat` (clock ticks of 10 ms), as
+/// in `kldiv-cli/examples/bench_discrete.rs`.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn read_f32(path: &str) -> Vec<f32> {
     let bytes = std::fs::read(path).expect(path);
     bytes
@@ -69,15 +81,17 @@ fn main() {
         run(&mut grad);
         let extra = PEAK.load(Ordering::Relaxed) - base;
         let mut best = f64::INFINITY;
+        let c0 = cpu_seconds();
         for _ in 0..repeats {
             let t0 = Instant::now();
             std::hint::black_box(run(&mut grad));
             best = best.min(t0.elapsed().as_secs_f64());
         }
+        let cpu = (cpu_seconds() - c0) / repeats as f64;
         let gsum: f64 = grad.iter().map(|&x| x as f64).sum();
         out.insert(
             name.into(),
-            serde_json::json!({"seconds": best, "value": value, "peak_extra_bytes": extra,
+            serde_json::json!({"seconds": best, "cpu_seconds": cpu, "value": value, "peak_extra_bytes": extra,
                                "grad_sum": gsum, "grad_bytes": grad.len() * 4}),
         );
     }

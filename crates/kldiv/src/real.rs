@@ -71,17 +71,50 @@ pub trait Real:
     const ONE: Self;
     /// Machine epsilon of the type.
     const EPSILON: Self;
+    /// `+∞`.
+    const INFINITY: Self;
+    /// `−∞`.
+    const NEG_INFINITY: Self;
     /// Rounds an `f64` to this type.
     fn from_f64(x: f64) -> Self;
+    /// `eˣ` in this type's own arithmetic, branch-free so that loops over it vectorise (8
+    /// lanes of `f32` or 4 of `f64` per AVX2 register): [`crate::kernels::fast_exp`] for
+    /// `f64` (a few ulp), [`crate::kernels::fast_exp_f32`] for `f32` (relative error
+    /// `< 3·2⁻²⁴`, i.e. ≤ 2 ulp). Exactly `0` below the underflow threshold (`x < −708`
+    /// resp. `x < −87`), for `−∞` and for NaN (callers validate their inputs; the loss
+    /// kernels rely on `0` for the `∞·0` of a masked entry).
+    fn exp_fast(self) -> Self;
+    /// [`Real::exp_fast`] with fused multiply-adds where that saves instructions
+    /// ([`crate::kernels::fast_exp_f32_fma`] for `f32`; `f64` uses
+    /// [`crate::kernels::fast_exp`] unchanged). Only fast in code compiled for FMA (see
+    /// [`crate::kernels::Kernel::run_fma`]).
+    fn exp_fast_fma(self) -> Self;
+    /// `ln x` in this type's own arithmetic, branch-free: [`crate::kernels::ln_f64`] /
+    /// [`crate::kernels::ln_f32`] (< 1 ulp). `ln 0 = −∞`, negative or NaN inputs give NaN.
+    fn ln_fast(self) -> Self;
 }
 
 impl Real for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const EPSILON: Self = f32::EPSILON;
+    const INFINITY: Self = f32::INFINITY;
+    const NEG_INFINITY: Self = f32::NEG_INFINITY;
     #[inline(always)]
     fn from_f64(x: f64) -> Self {
         x as f32
+    }
+    #[inline(always)]
+    fn exp_fast(self) -> Self {
+        crate::kernels::fast_exp_f32(self)
+    }
+    #[inline(always)]
+    fn exp_fast_fma(self) -> Self {
+        crate::kernels::fast_exp_f32_fma(self)
+    }
+    #[inline(always)]
+    fn ln_fast(self) -> Self {
+        crate::kernels::ln_f32(self)
     }
 }
 
@@ -89,8 +122,22 @@ impl Real for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const EPSILON: Self = f64::EPSILON;
+    const INFINITY: Self = f64::INFINITY;
+    const NEG_INFINITY: Self = f64::NEG_INFINITY;
     #[inline(always)]
     fn from_f64(x: f64) -> Self {
         x
+    }
+    #[inline(always)]
+    fn exp_fast(self) -> Self {
+        crate::kernels::fast_exp(self)
+    }
+    #[inline(always)]
+    fn exp_fast_fma(self) -> Self {
+        crate::kernels::fast_exp(self)
+    }
+    #[inline(always)]
+    fn ln_fast(self) -> Self {
+        crate::kernels::ln_f64(self)
     }
 }

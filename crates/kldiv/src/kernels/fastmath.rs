@@ -10,8 +10,9 @@
 //! Accuracy (checked against `std` in the tests below): a few ulp over the ranges used.
 //! `exp` returns exactly `0` for arguments below `-708` (where the true value is below
 //! `3.3e-308`, i.e. at most a subnormal), and for `-∞`; the loss kernels rely on that to give
-//! exact zeros for masked (`-∞`) logits. Arguments above `709` saturate at `e^709`. NaN is not
-//! propagated faithfully: callers validate their inputs first.
+//! exact zeros for masked (`-∞`) logits. Arguments above `709` saturate at `e^709`. NaN gives
+//! `0` (not propagated: callers validate their inputs first; the loss kernels rely on it for
+//! the `∞·0` of a masked logit times a temperature correction of zero).
 
 /// `ln 2` rounded to 32 significant bits (so `n · LN2_HI` is exact for `|n| < 2²¹`).
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -21,7 +22,8 @@ const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// `1.5 · 2⁵²`: adding it rounds to the nearest integer and leaves it in the low mantissa bits.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;
 
-/// `eˣ` to a few ulp; exactly `0` for `x < -708` (including `-∞`). See the module docs.
+/// `eˣ` to a few ulp; exactly `0` for `x < -708` (including `-∞`) and for NaN. See the
+/// module docs.
 ///
 /// ```
 /// use kldiv::kernels::fast_exp;
@@ -55,14 +57,15 @@ pub fn fast_exp(x: f64) -> f64 {
         .wrapping_add(1023)
         << 52;
     let y = p * f64::from_bits(bits);
-    if x < -708.0 { 0.0 } else { y }
+    // NaN fails the comparison and gives 0 as well.
+    if x >= -708.0 { y } else { 0.0 }
 }
 
 /// `eˣ` in `f32` arithmetic (8 lanes per AVX2 vector), to about 2 ulp of `f32` (relative
-/// error `< 3e-7`); exactly `0` for `x < -87` (including `-∞`).
+/// error `< 3e-7`); exactly `0` for `x < -87` (including `-∞`) and for NaN.
 ///
 /// Used by the loss kernels for `f32` inputs, whose results are `f32` anyway; sums still
-/// accumulate in `f64`.
+/// accumulate in `f64`. [`fast_exp_f32_fma`] is the same with fused multiply-adds.
 ///
 /// ```
 /// use kldiv::kernels::fast_exp_f32;
@@ -71,22 +74,56 @@ pub fn fast_exp(x: f64) -> f64 {
 /// ```
 #[inline(always)]
 pub fn fast_exp_f32(x: f32) -> f32 {
+    exp_f32_with::<false>(x)
+}
+
+/// [`fast_exp_f32`] with fused multiply-adds (`f32::mul_add`) in the argument reduction and
+/// the polynomial: the same bound (relative error `< 3e-7`), fewer instructions **where the
+/// code is compiled for FMA** (inside [`super::vectorized`]'s AVX2+FMA path, through
+/// [`super::Kernel::run_fma`]); elsewhere `mul_add` may be a slow library call. Its results
+/// can differ from [`fast_exp_f32`] in the last bit.
+///
+/// ```
+/// use kldiv::kernels::fast_exp_f32_fma;
+/// assert!((fast_exp_f32_fma(1.0) - std::f32::consts::E).abs() <= 2.0 * f32::EPSILON * 3.0);
+/// assert_eq!(fast_exp_f32_fma(f32::NEG_INFINITY), 0.0);
+/// ```
+#[inline(always)]
+pub fn fast_exp_f32_fma(x: f32) -> f32 {
+    exp_f32_with::<true>(x)
+}
+
+/// `a·b + c`, fused if `F`.
+#[inline(always)]
+fn madd<const F: bool>(a: f32, b: f32, c: f32) -> f32 {
+    if F { a.mul_add(b, c) } else { a * b + c }
+}
+
+#[inline(always)]
+fn exp_f32_with<const F: bool>(x: f32) -> f32 {
     const SHIFT: f32 = 12_582_912.0; // 1.5 · 2²³
+    const C1: f32 = 0.693_359_4;
+    const C2: f32 = -2.121_944_4e-4;
     let xc = x.clamp(-87.0, 88.0);
-    let k = xc * std::f32::consts::LOG2_E + SHIFT;
+    let k = madd::<F>(xc, std::f32::consts::LOG2_E, SHIFT);
     let n = k - SHIFT;
-    let r = (xc - n * 0.693_359_4) - n * -2.121_944_4e-4;
+    let r = if F {
+        (-n).mul_add(C2, (-n).mul_add(C1, xc))
+    } else {
+        (xc - n * C1) - n * C2
+    };
     // Taylor polynomial of degree 7 on |r| ≤ ln2/2 (truncation < 6e-9 relative).
-    let p = 1.0 / 5040.0;
-    let p = p * r + 1.0 / 720.0;
-    let p = p * r + 1.0 / 120.0;
-    let p = p * r + 1.0 / 24.0;
-    let p = p * r + 1.0 / 6.0;
-    let p = p * r + 0.5;
-    let p = p * r * r + r + 1.0;
+    let p: f32 = 1.0 / 5040.0;
+    let p = madd::<F>(p, r, 1.0 / 720.0);
+    let p = madd::<F>(p, r, 1.0 / 120.0);
+    let p = madd::<F>(p, r, 1.0 / 24.0);
+    let p = madd::<F>(p, r, 1.0 / 6.0);
+    let p = madd::<F>(p, r, 0.5);
+    let p = madd::<F>(p * r, r, r) + 1.0;
     let bits = k.to_bits().wrapping_sub(SHIFT.to_bits()).wrapping_add(127) << 23;
     let y = p * f32::from_bits(bits);
-    if x < -87.0 { 0.0 } else { y }
+    // NaN fails the comparison and gives 0 as well.
+    if x >= -87.0 { y } else { 0.0 }
 }
 
 #[cfg(test)]
@@ -112,6 +149,7 @@ mod tests {
         assert!(worst < 4.0, "exp worst {worst} ulp");
         assert_eq!(fast_exp(-709.0), 0.0);
         assert_eq!(fast_exp(f64::NEG_INFINITY), 0.0);
+        assert_eq!(fast_exp(f64::NAN), 0.0);
     }
 
     #[test]
@@ -121,9 +159,13 @@ mod tests {
         while x < 88.0 {
             let want = (x as f64).exp();
             worst = worst.max(((fast_exp_f32(x) as f64 - want) / want).abs());
+            worst = worst.max(((fast_exp_f32_fma(x) as f64 - want) / want).abs());
             x += 0.001_234_5;
         }
         assert!(worst < 3e-7, "exp_f32 worst relative error {worst:e}");
         assert_eq!(fast_exp_f32(-88.0), 0.0);
+        assert_eq!(fast_exp_f32(f32::NAN), 0.0);
+        assert_eq!(fast_exp_f32_fma(-88.0), 0.0);
+        assert_eq!(fast_exp_f32_fma(f32::NAN), 0.0);
     }
 }

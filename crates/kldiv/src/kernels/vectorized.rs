@@ -10,6 +10,16 @@ pub trait Kernel {
     type Output;
     /// Does the work.
     fn run(self) -> Self::Output;
+    /// The same work, allowed to use fused multiply-adds (`f32::mul_add`, e.g. through
+    /// [`super::fast_exp_f32_fma`]); [`vectorized`] calls it inside the function compiled
+    /// for AVX2 + FMA, and [`Kernel::run`] everywhere else. Results may differ from `run`'s in
+    /// the last bits (they are deterministic for a given CPU). Defaults to `run`.
+    fn run_fma(self) -> Self::Output
+    where
+        Self: Sized,
+    {
+        self.run()
+    }
 }
 
 /// Runs `k` inside a function compiled with AVX2 and FMA enabled when the running CPU supports
@@ -17,7 +27,9 @@ pub trait Kernel {
 ///
 /// With `#[inline(always)]` on [`Kernel::run`] and on the kernels it calls
 /// ([`super::fast_exp`], [`super::fast_exp_f32`], [`super::ln_f64`], the loss row kernels),
-/// the compiler uses 256-bit vectors for them. Results are identical on both paths (no
+/// the compiler uses 256-bit vectors for them. The AVX2 path calls [`Kernel::run_fma`] (by
+/// default [`Kernel::run`]): kernels that use fused multiply-adds there can differ from the
+/// portable path in the last bits; otherwise results are identical on both paths (no
 /// floating-point contraction is introduced).
 ///
 /// ```
@@ -40,7 +52,7 @@ pub fn vectorized<K: Kernel>(k: K) -> K::Output {
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             #[target_feature(enable = "avx2,fma")]
             fn avx2<K: Kernel>(k: K) -> K::Output {
-                k.run()
+                k.run_fma()
             }
             // SAFETY: the CPU supports AVX2 and FMA, checked just above; `avx2` has no other
             // precondition.

@@ -296,14 +296,21 @@ impl<T: Real, E: Encoding> kernels::Kernel for DenseRow<'_, T, E> {
     type Output = Result<f64>;
     #[inline(always)]
     fn run(self) -> Result<f64> {
-        dense_row_impl::<T, E>(
+        dense_row_impl::<T, E, false>(
+            self.div, self.s, self.t, self.inv_t, self.g, self.gs, self.gt,
+        )
+    }
+    #[inline(always)]
+    fn run_fma(self) -> Result<f64> {
+        dense_row_impl::<T, E, true>(
             self.div, self.s, self.t, self.inv_t, self.g, self.gs, self.gt,
         )
     }
 }
 
+/// One dense row; `F`: fused multiply-adds in the exponentials (the AVX2 + FMA path).
 #[inline(always)]
-fn dense_row_impl<T: Real, E: Encoding>(
+fn dense_row_impl<T: Real, E: Encoding, const F: bool>(
     div: Divergence,
     s: &[T],
     t: &[T],
@@ -312,17 +319,17 @@ fn dense_row_impl<T: Real, E: Encoding>(
     gs: Option<&mut [T]>,
     gt: Option<&mut [T]>,
 ) -> Result<f64> {
-    let st: Stats = rows::stats::<T, E>(s, t, inv_t)?;
+    let st: Stats<T> = rows::stats::<T, E, F>(s, t, rows::Scale::new(inv_t))?;
     Ok(match div {
         Divergence::Forward => {
-            rows::grad_forward::<T, E>(s, t, &st, inv_t, g, gs, gt);
+            rows::grad_forward::<T, E, F>(s, t, &st, g, gs, gt);
             st.forward
         }
         Divergence::Reverse => {
-            rows::grad_reverse::<T, E>(s, t, &st, inv_t, g, gs, gt);
+            rows::grad_reverse::<T, E, F>(s, t, &st, g, gs, gt);
             st.reverse
         }
-        Divergence::Jsd { beta } => rows::jsd::<T, E>(s, t, &st, beta, inv_t, g, gs, gt),
+        Divergence::Jsd { beta } => rows::jsd::<T, E, F>(s, t, &st, beta, g, gs, gt),
     })
 }
 

@@ -18,9 +18,14 @@
 //! `MeanPerElement` (torch's default `'mean'`) and `BatchMean` (the mean KL) are in
 //! [`LossOptions`]. Gradients w.r.t. the student (and teacher) logits are written into caller
 //! buffers ([`Gradients`]); the kernels are fused and streaming (an online log-sum-exp, at most
-//! two passes over a row for the KLs, three for JSD with gradients), run rows in parallel, and
-//! evaluate in `f64` for `f32` and `f64` inputs.
-//!
+//! two passes over a row for the KLs, three for JSD with gradients) and run rows in parallel.
+//! Element-wise work (exponentials, logarithms, gradients) runs in the input type's own
+//! arithmetic — 8 lanes of `f32` per AVX2 register for `f32` rows — and every sum accumulates
+//! in `f64`. For `f32` rows (`u = 2⁻²⁴`) each probability is accurate to `(8 + 2|z|)u`
+//! relative, `z = (logit − max)/T` its exponent, and a KL to about `10u` absolute; the bounds
+//! are stated in full in the source of the row kernels (`loss/rows.rs`) and tested against
+//! the `f64` path (`tests/loss_f32.rs`).
+
 //! ## RL penalties and the VAE term
 //!
 //! [`policy_kl`] with the estimators k1, k2, k3 ([`Estimator`]) from per-token

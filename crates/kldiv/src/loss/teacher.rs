@@ -55,12 +55,12 @@ impl<'a, T: Real> SparseTeacher<'a, T> {
 }
 
 /// How a dense teacher entry becomes a "logit" `a` (`ln P = a/T − logsumexp(a/T)`), and which
-/// raw entries are valid.
+/// raw entries are valid. Evaluated in the input type's own arithmetic.
 pub(crate) trait Encoding: Sync {
     /// The logit of a raw entry.
-    fn logit(x: f64) -> f64;
+    fn logit<T: Real>(x: T) -> T;
     /// Whether a raw entry is acceptable.
-    fn valid(x: f64) -> bool;
+    fn valid<T: Real>(x: T) -> bool;
 }
 
 /// Logits and log-probabilities: the entry itself; `−∞` allowed, NaN and `+∞` not.
@@ -70,22 +70,23 @@ pub(crate) struct AsProb;
 
 impl Encoding for AsLogit {
     #[inline(always)]
-    fn logit(x: f64) -> f64 {
+    fn logit<T: Real>(x: T) -> T {
         x
     }
     #[inline(always)]
-    fn valid(x: f64) -> bool {
+    fn valid<T: Real>(x: T) -> bool {
         !super::rows::nan_or_pos_inf(x)
     }
 }
 
 impl Encoding for AsProb {
     #[inline(always)]
-    fn logit(x: f64) -> f64 {
-        crate::kernels::ln_f64(x)
+    fn logit<T: Real>(x: T) -> T {
+        x.ln_fast()
     }
     #[inline(always)]
-    fn valid(x: f64) -> bool {
-        x.is_finite() && x >= 0.0
+    fn valid<T: Real>(x: T) -> bool {
+        // `≥ 0` and `< ∞` (false for NaN).
+        x >= T::ZERO && x < T::INFINITY
     }
 }
