@@ -15,10 +15,13 @@
 //! This crate is written from the paper's definitions. Points are given as a row-major
 //! [`Points`] view (`n` rows of `d` coordinates, f64).
 
+pub mod affinity;
 mod error;
 mod matrix;
+pub mod metrics;
 mod points;
 mod progress;
+pub mod tsne;
 
 pub use error::IconError;
 pub use matrix::{Dense, Sparse};

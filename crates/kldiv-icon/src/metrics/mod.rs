@@ -1,0 +1,5 @@
+//! Quality measures of embeddings and clusterings.
+
+mod trustworthiness;
+
+pub use trustworthiness::trustworthiness;
