@@ -44,6 +44,9 @@ pub enum Command {
     Loss(commands::loss::LossArgs),
     /// KL between parametric distributions given as specs ('normal(mean=0, std=1)').
     Dist(commands::dist::DistArgs),
+    /// I-Con: SNE and t-SNE embeddings (and, as they arrive, clustering and classification) as
+    /// one KL between neighbourhood distributions.
+    Icon(commands::icon::IconArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -55,6 +58,7 @@ pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliErro
         Command::Estimate(a) => commands::estimate::run(a, out),
         Command::Loss(a) => commands::loss::run(a, out),
         Command::Dist(a) => commands::dist::run(a, out),
+        Command::Icon(a) => commands::icon::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

@@ -3,5 +3,6 @@
 pub mod discrete;
 pub mod dist;
 pub mod estimate;
+pub mod icon;
 pub mod loss;
 pub mod stream;

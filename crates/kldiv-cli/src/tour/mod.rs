@@ -7,6 +7,7 @@
 mod discrete;
 mod dist;
 mod estimate;
+mod icon;
 mod loss;
 
 use crate::error::CliError;
@@ -32,6 +33,7 @@ pub fn chapters() -> Vec<Chapter> {
     all.extend(loss::chapters());
     all.extend(dist::chapters());
     all.extend(estimate::chapters());
+    all.extend(icon::chapters());
     all
 }
 
@@ -57,7 +59,10 @@ thread_local! {
 
 /// The path where a chapter writes the figure `file` (e.g. `"modes.svg"`): inside the
 /// directory given by `--figures`, created on first use. Chapters print this path.
-#[allow(dead_code, reason = "the chapters that draw figures arrive with #7 and #8")]
+#[allow(
+    dead_code,
+    reason = "the chapters that draw figures arrive with #7 and #8"
+)]
 pub(crate) fn figure_path(file: &str) -> Result<PathBuf, CliError> {
     let dir = FIGURES
         .with(|f| f.borrow().clone())
