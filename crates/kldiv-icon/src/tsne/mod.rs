@@ -15,7 +15,8 @@
 //! gradient changes sign relative to the last step, `×0.8` otherwise, floored at 0.01), and
 //! early exaggeration (`P` multiplied by 12 for the first 250 iterations). The learning rate
 //! `"auto"` is `max(n / α / 4, 50)` with `α` the early exaggeration (scikit-learn's rule,
-//! equal to openTSNE's `n / α` for a gradient without the factor 4).
+//! equal to openTSNE's `n / α` for a gradient without the factor 4); SNE drops the floor
+//! of 50 (see [`LearningRate::Auto`]).
 //!
 //! Runs are deterministic for a seed: per-point sums are reduced in index order, so the
 //! result does not depend on the number of threads either.
@@ -72,7 +73,8 @@ pub enum Init {
 /// The learning rate.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum LearningRate {
-    /// `max(n / early_exaggeration / 4, 50)`. The default.
+    /// `max(n / early_exaggeration / 4, 50)` for t-SNE; `n / early_exaggeration / 4` for SNE
+    /// (the floor of 50 makes the Gaussian model diverge on small `n`). The default.
     #[default]
     Auto,
     /// A fixed step size (> 0).
@@ -317,7 +319,12 @@ pub fn optimise(
     gradient::check_embedding(p, &y0, dims)?;
     let n = p.n();
     let lr = match opts.learning_rate {
-        LearningRate::Auto => (n as f64 / opts.early_exaggeration / 4.0).max(50.0),
+        LearningRate::Auto => match opts.kernel {
+            OutputKernel::StudentT => (n as f64 / opts.early_exaggeration / 4.0).max(50.0),
+            // The Gaussian attraction grows linearly with distance: a step of
+            // 4·α·lr·Σ_j p_ij ≈ 4·α·lr/n above ~1 oscillates and diverges, so no floor.
+            OutputKernel::Gaussian => n as f64 / opts.early_exaggeration / 4.0,
+        },
         LearningRate::Fixed(v) => v,
     };
     let stage = match opts.kernel {
