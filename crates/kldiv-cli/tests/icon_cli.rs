@@ -303,3 +303,96 @@ fn tour_chapter_draws_the_digits() {
     );
     assert!(is_png(&format!("{figs}/tsne_digits.png")));
 }
+
+#[test]
+fn clustering_and_classification_methods() {
+    let dir = Dir::new("methods");
+    let data = dir.file("digits.csv", &digits(200));
+    let out = dir.path("assign.csv");
+    let plot = dir.path("clusters.svg");
+    let v = json(&run(&[
+        "icon",
+        "--data",
+        &data,
+        "--label-column",
+        "label",
+        "--method",
+        "kmeans",
+        "--clusters",
+        "10",
+        "--out",
+        &out,
+        "--plot",
+        &plot,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["measure"], "kmeans-objective");
+    assert!(v["hungarian_accuracy"].as_f64().unwrap() > 0.5);
+    let a = std::fs::read_to_string(&out).unwrap();
+    assert!(a.starts_with("cluster,label\n"));
+    assert_eq!(a.lines().count(), 201);
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
+    let v = json(&run(&[
+        "icon",
+        "--data",
+        &data,
+        "--label-column",
+        "label",
+        "--method",
+        "cluster",
+        "--iters",
+        "20",
+        "--alpha",
+        "0.2",
+        "--walk",
+        "1",
+        "--out",
+        &out,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["unit"], "nats");
+    assert!(v["nmi"].as_f64().unwrap() > 0.3);
+    let v = json(&run(&[
+        "icon",
+        "--data",
+        &data,
+        "--label-column",
+        "label",
+        "--method",
+        "classify",
+        "--out",
+        &out,
+        "--format",
+        "json",
+    ]));
+    assert!(v["accuracy"].as_f64().unwrap() > 0.9);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("predicted,label\n")
+    );
+    let e = fails(
+        &run(&[
+            "icon", "--data", &data, "--method", "classify", "--out", &out,
+        ]),
+        2,
+    );
+    assert!(e.contains("labels"), "{e}");
+    let e = fails(
+        &run(&[
+            "icon",
+            "--data",
+            &data,
+            "--method",
+            "tsne",
+            "--clusters",
+            "3",
+            "--out",
+            &out,
+        ]),
+        2,
+    );
+    assert!(e.contains("--clusters"), "{e}");
+}

@@ -48,6 +48,18 @@ pub enum IconError {
         /// What it must satisfy.
         reason: &'static str,
     },
+    /// An entry of an argument (a label, an index, a row of a matrix) that is invalid.
+    #[error("{what}: index {index}: value {value}: {reason}")]
+    Entry {
+        /// Which argument.
+        what: &'static str,
+        /// The index of the offending entry (row, point or pair).
+        index: usize,
+        /// Its value (a label, an index or a row sum).
+        value: f64,
+        /// What it must satisfy.
+        reason: &'static str,
+    },
     /// The progress callback asked to stop.
     #[error("cancelled at iteration {iter}")]
     Cancelled {

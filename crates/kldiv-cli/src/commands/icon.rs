@@ -55,9 +55,11 @@ pub struct IconArgs {
     /// Embedding dimension.
     #[arg(long, default_value_t = 2)]
     pub dims: usize,
-    /// Iterations in total (the first --exaggeration-iters are exaggerated).
-    #[arg(long, default_value_t = 750)]
-    pub iters: usize,
+    /// Iterations: in total for sne/tsne (default 750, the first --exaggeration-iters
+    /// exaggerated); Lloyd iterations per restart for kmeans (default 300); Adam steps for
+    /// cluster and classify (default 300).
+    #[arg(long)]
+    pub iters: Option<usize>,
     /// Seed of the random initialisation (and of every random choice).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -77,7 +79,8 @@ pub struct IconArgs {
     /// Iterations with early exaggeration (and momentum 0.5; 0.8 after).
     #[arg(long, default_value_t = 250)]
     pub exaggeration_iters: usize,
-    /// Learning rate: auto (max(n / exaggeration / 4, 50)) or a number > 0.
+    /// Learning rate: auto (max(n / a / 4, 50) with a the exaggeration of the phase: 12, then 1)
+    /// or a number > 0.
     #[arg(long, default_value = "auto")]
     pub learning_rate: String,
     /// Debiasing weight α (kmeans, cluster).
@@ -101,6 +104,10 @@ pub struct IconArgs {
     /// Write the loss per iteration as CSV (iteration,kl_nats).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+    /// Compute the loss KL(P‖Q) every N iterations (1: every iteration; exact with the exact
+    /// gradient, estimated with Barnes–Hut). The final KL is always exact.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub loss_every: usize,
     /// Print the loss on standard error every N iterations (0: never).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub print_every: usize,
@@ -265,13 +272,13 @@ pub fn read_dataset(args: &IconArgs) -> Result<Dataset, CliError> {
 }
 
 /// A progress bar on standard error (only on a terminal) and the loss every N iterations.
-struct Bar {
+pub(crate) struct Bar {
     bar: Option<ProgressBar>,
     print_every: usize,
 }
 
 impl Bar {
-    fn new(print_every: usize) -> Bar {
+    pub(crate) fn new(print_every: usize) -> Bar {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             if let Ok(style) =
@@ -284,7 +291,7 @@ impl Bar {
         Bar { bar, print_every }
     }
 
-    fn update(&self, p: &Progress) -> ControlFlow<()> {
+    pub(crate) fn update(&self, p: &Progress) -> ControlFlow<()> {
         if let Some(bar) = &self.bar {
             if bar.length() != Some(p.total as u64) {
                 bar.set_length(p.total as u64);
@@ -318,14 +325,14 @@ impl Bar {
         ControlFlow::Continue(())
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
 }
 
-fn lib_err(e: IconError, args: &IconArgs) -> CliError {
+pub(crate) fn lib_err(e: IconError, args: &IconArgs) -> CliError {
     match e {
         IconError::Parameter { .. } => usage(format!("{e}")),
         other => CliError::Data(format!("{}: {other}", args.data)),
@@ -353,7 +360,8 @@ fn options(args: &IconArgs) -> Result<TsneOptions, CliError> {
         GradientArg::Exact => Gradient::Exact,
         GradientArg::BarnesHut => Gradient::BarnesHut { theta: args.theta },
     };
-    if args.iters == 0 {
+    let iters = args.iters.unwrap_or(750);
+    if iters == 0 {
         return Err(usage("--iters must be >= 1"));
     }
     for (name, given) in [
@@ -374,7 +382,7 @@ fn options(args: &IconArgs) -> Result<TsneOptions, CliError> {
         perplexity: args.perplexity,
         affinity: AffinityMethod::Auto,
         gradient,
-        iters: args.iters,
+        iters,
         early_exaggeration: args.early_exaggeration,
         exaggeration_iters: args.exaggeration_iters,
         learning_rate,
@@ -383,11 +391,12 @@ fn options(args: &IconArgs) -> Result<TsneOptions, CliError> {
             InitArg::Random => Init::Random,
         },
         seed: args.seed,
+        kl_every: args.loss_every.max(1),
         ..TsneOptions::default()
     })
 }
 
-fn method_name(m: MethodArg) -> &'static str {
+pub(crate) fn method_name(m: MethodArg) -> &'static str {
     match m {
         MethodArg::Sne => "sne",
         MethodArg::Tsne => "tsne",
@@ -397,7 +406,7 @@ fn method_name(m: MethodArg) -> &'static str {
     }
 }
 
-fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
+pub(crate) fn write_file(path: &Path, content: &str) -> Result<(), CliError> {
     std::fs::write(path, content)
         .map_err(|e| CliError::Data(format!("{}: cannot write: {e}", path.display())))
 }
@@ -441,7 +450,7 @@ pub fn plot_embedding(
         .map_err(|e| CliError::Data(format!("{}: {e}", path.display())))
 }
 
-fn plot_loss(path: &Path, trace: &[(usize, f64)]) -> Result<(), CliError> {
+pub(crate) fn plot_loss(path: &Path, trace: &[(usize, f64)]) -> Result<(), CliError> {
     let x: Vec<f64> = trace.iter().map(|t| t.0 as f64).collect();
     let y: Vec<f64> = trace.iter().map(|t| t.1).collect();
     if x.is_empty() {
@@ -461,14 +470,8 @@ fn plot_loss(path: &Path, trace: &[(usize, f64)]) -> Result<(), CliError> {
 
 /// Runs `kldiv icon`.
 pub fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    match args.method {
-        MethodArg::Sne | MethodArg::Tsne => {}
-        m => {
-            return Err(usage(format!(
-                "--method {} is not available in this build yet (sne and tsne are)",
-                method_name(m)
-            )));
-        }
+    if !matches!(args.method, MethodArg::Sne | MethodArg::Tsne) {
+        return super::icon_methods::run(args, out);
     }
     let opts = options(args)?;
     for p in [&args.plot, &args.loss_plot].into_iter().flatten() {
@@ -542,8 +545,11 @@ pub fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> {
             m.insert("d".into(), json!(data.d));
             m.insert("dims".into(), json!(e.dims));
             m.insert("perplexity".into(), num(args.perplexity));
-            m.insert("iters".into(), json!(args.iters));
-            m.insert("learning_rate".into(), num(e.learning_rate));
+            m.insert("iters".into(), json!(opts.iters));
+            m.insert(
+                "learning_rate".into(),
+                json!([num(e.learning_rate.0), num(e.learning_rate.1)]),
+            );
             m.insert("seed".into(), json!(args.seed));
             m.insert(
                 "trustworthiness".into(),
@@ -570,7 +576,7 @@ pub fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 data.d,
                 e.dims,
                 text(args.perplexity),
-                args.iters,
+                opts.iters,
                 args.seed,
                 if trust.is_some() {
                     trust_k.to_string()
@@ -593,7 +599,7 @@ pub fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 vec!["perplexity".to_string(), text(args.perplexity)],
                 vec![
                     "iterations".to_string(),
-                    format!("{} (seed {})", args.iters, args.seed),
+                    format!("{} (seed {})", opts.iters, args.seed),
                 ],
             ];
             if let Some(t) = trust {

@@ -4,5 +4,6 @@ pub mod discrete;
 pub mod dist;
 pub mod estimate;
 pub mod icon;
+mod icon_methods;
 pub mod loss;
 pub mod stream;

@@ -116,11 +116,13 @@ pub fn kl_gradient(
     check_embedding(p, y, dims)?;
     let plogp = p_log_p(p);
     let mut grad = vec![0.0; y.len()];
-    let c = exact_into(p, y, dims, kernel, exaggeration, plogp, &mut grad);
+    let c = exact_into(p, y, dims, kernel, exaggeration, plogp, true, &mut grad);
     Ok((c, grad))
 }
 
-/// The exact gradient into `grad`; returns the objective (needs `Σ p ln p`).
+/// The exact gradient into `grad`; returns the objective when `want_kl` (needs `Σ p ln p`),
+/// else NaN (the logarithms are then skipped).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn exact_into(
     p: &Affinity,
     y: &[f64],
@@ -128,6 +130,7 @@ pub(crate) fn exact_into(
     kernel: OutputKernel,
     exaggeration: f64,
     plogp: f64,
+    want_kl: bool,
     grad: &mut [f64],
 ) -> f64 {
     let n = p.n();
@@ -167,7 +170,9 @@ pub(crate) fn exact_into(
                 let yj = &y[j * dims..(j + 1) * dims];
                 let d2: f64 = yi.iter().zip(yj).map(|(a, b)| (a - b) * (a - b)).sum();
                 let (_, g) = kernel.weight(d2);
-                s += pij * kernel.ln_weight(d2);
+                if want_kl {
+                    s += pij * kernel.ln_weight(d2);
+                }
                 let f = pij * g;
                 for k in 0..dims {
                     att[k] += f * (yi[k] - yj[k]);
@@ -182,8 +187,10 @@ pub(crate) fn exact_into(
         .zip(rep.par_iter())
         .with_min_len(MIN_ROWS * dims)
         .for_each(|(g, r)| *g = 4.0 * (exaggeration * *g - r * inv_z));
-    let total = p.total();
-    plogp - kldiv::sum::sum(&plw) + total * z.ln()
+    if !want_kl {
+        return f64::NAN;
+    }
+    plogp - kldiv::sum::sum(&plw) + p.total() * z.ln()
 }
 
 /// The objective `KL(P‖Q)` alone (nats), exactly.

@@ -14,9 +14,9 @@
 //! (0.5 for the first 250 iterations, 0.8 after), per-coordinate gains (`+0.2` when the
 //! gradient changes sign relative to the last step, `×0.8` otherwise, floored at 0.01), and
 //! early exaggeration (`P` multiplied by 12 for the first 250 iterations). The learning rate
-//! `"auto"` is `max(n / α / 4, 50)` with `α` the early exaggeration (scikit-learn's rule,
-//! equal to openTSNE's `n / α` for a gradient without the factor 4); SNE drops the floor
-//! of 50 (see [`LearningRate::Auto`]).
+//! `"auto"` is `max(n / α / 4, 50)` with `α` the exaggeration of the phase (12, then 1):
+//! scikit-learn's rule in the first phase, and openTSNE's (`n / α` for a gradient without the
+//! factor 4) in both; SNE drops the floor of 50 (see [`LearningRate::Auto`]).
 //!
 //! Runs are deterministic for a seed: per-point sums are reduced in index order, so the
 //! result does not depend on the number of threads either.
@@ -73,8 +73,10 @@ pub enum Init {
 /// The learning rate.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum LearningRate {
-    /// `max(n / early_exaggeration / 4, 50)` for t-SNE; `n / early_exaggeration / 4` for SNE
-    /// (the floor of 50 makes the Gaussian model diverge on small `n`). The default.
+    /// Per phase, `max(n / a / 4, 50)` for t-SNE and `n / a / 4` for SNE (the floor of 50
+    /// makes the Gaussian model diverge on small `n`), with `a` the exaggeration of the phase:
+    /// the early exaggeration during the first iterations, 1 after (openTSNE's rule; scikit-learn
+    /// keeps the first value throughout). The default.
     #[default]
     Auto,
     /// A fixed step size (> 0).
@@ -112,8 +114,8 @@ pub struct TsneOptions {
     pub init: Init,
     /// Seed of the random initialisation.
     pub seed: u64,
-    /// With Barnes–Hut, estimate the objective every this many iterations (and at the last);
-    /// the exact gradient yields it every iteration.
+    /// Compute the objective every this many iterations and at the last (exactly with the
+    /// exact gradient, estimated with Barnes–Hut); 1 for every iteration. Default 50.
     pub kl_every: usize,
 }
 
@@ -149,11 +151,12 @@ pub struct Embedding {
     pub dims: usize,
     /// `KL(P‖Q)` of the final embedding (nats), computed exactly (`O(n²)`).
     pub kl: f64,
-    /// `(iteration, KL)` pairs recorded during the run (nats; exact with the exact gradient,
-    /// estimated with the tree's normalisation under Barnes–Hut; always against the true `P`).
+    /// `(iteration, KL)` pairs recorded every `kl_every` iterations (nats; exact with the exact
+    /// gradient, estimated with the tree's normalisation under Barnes–Hut; always against the
+    /// true `P`).
     pub trace: Vec<(usize, f64)>,
-    /// The learning rate used.
-    pub learning_rate: f64,
+    /// The learning rates used during and after the early exaggeration.
+    pub learning_rate: (f64, f64),
     /// Whether Barnes–Hut was used.
     pub barnes_hut: bool,
 }
@@ -318,15 +321,18 @@ pub fn optimise(
     let dims = opts.dims;
     gradient::check_embedding(p, &y0, dims)?;
     let n = p.n();
-    let lr = match opts.learning_rate {
+    // The step for a phase whose exaggeration is `a`.
+    let rate = |a: f64| match opts.learning_rate {
         LearningRate::Auto => match opts.kernel {
-            OutputKernel::StudentT => (n as f64 / opts.early_exaggeration / 4.0).max(50.0),
+            OutputKernel::StudentT => (n as f64 / a / 4.0).max(50.0),
             // The Gaussian attraction grows linearly with distance: a step of
-            // 4·α·lr·Σ_j p_ij ≈ 4·α·lr/n above ~1 oscillates and diverges, so no floor.
-            OutputKernel::Gaussian => n as f64 / opts.early_exaggeration / 4.0,
+            // 4·a·lr·Σ_j p_ij ≈ 4·a·lr/n above ~1 oscillates and diverges, so no floor.
+            OutputKernel::Gaussian => n as f64 / a / 4.0,
         },
         LearningRate::Fixed(v) => v,
     };
+    let lr_early = rate(opts.early_exaggeration);
+    let lr_late = rate(1.0);
     let stage = match opts.kernel {
         OutputKernel::StudentT => "t-sne",
         OutputKernel::Gaussian => "sne",
@@ -346,13 +352,21 @@ pub fn optimise(
         } else {
             opts.momentum.1
         };
+        let lr = if early { lr_early } else { lr_late };
         let last = it + 1 == opts.iters;
+        let want = (it + 1) % every == 0 || last;
         let loss = match theta {
-            Some(t) => {
-                let want = (it + 1) % every == 0 || last;
-                barnes_hut::bh_into(p, &y, t, exaggeration, plogp, want, &mut grad)
-            }
-            None => gradient::exact_into(p, &y, dims, opts.kernel, exaggeration, plogp, &mut grad),
+            Some(t) => barnes_hut::bh_into(p, &y, t, exaggeration, plogp, want, &mut grad),
+            None => gradient::exact_into(
+                p,
+                &y,
+                dims,
+                opts.kernel,
+                exaggeration,
+                plogp,
+                want,
+                &mut grad,
+            ),
         };
         for k in 0..y.len() {
             let g = grad[k];
@@ -395,7 +409,7 @@ pub fn optimise(
         dims,
         kl,
         trace,
-        learning_rate: lr,
+        learning_rate: (lr_early, lr_late),
         barnes_hut: theta.is_some(),
     })
 }
