@@ -11,14 +11,14 @@
 //! `2^{H_bits} = e^{H_nats}`). The perplexity is the effective number of neighbours.
 //!
 //! For large `n` only the `⌊3·perplexity⌋` nearest neighbours of each point are kept (the rest
-//! get exactly zero weight; van der Maaten 2014): the neighbours come from the core's exact
-//! [`kldiv::estimate::neighbors::k_nearest`], the rows are calibrated in parallel (rayon).
+//! get exactly zero weight; van der Maaten 2014): the neighbours come from
+//! [`crate::kernels::nearest`] (the core's exact `kldiv::estimate::neighbors::k_nearest`),
+//! the rows are calibrated in parallel (rayon).
 //!
 //! The joint (symmetrised) matrix of t-SNE is `P = (P_cond + P_condᵀ) / (2n)`, which sums to 1.
 
+use crate::kernels::Distance;
 use crate::{Dense, IconError, Result, Sparse};
-use kldiv::estimate::Points as CorePoints;
-use kldiv::estimate::neighbors::{Backend, Exclude, Metric, k_nearest};
 use rayon::prelude::*;
 
 use crate::Points;
@@ -263,22 +263,7 @@ pub fn conditional(x: Points<'_>, opts: &PerplexityOptions) -> Result<(Affinity,
             },
         ));
     }
-    let core = CorePoints::new(x.as_slice(), x.d());
-    let own: Vec<usize> = (0..n).collect();
-    let nn = k_nearest(
-        core,
-        core,
-        k,
-        Exclude::Index(&own),
-        Metric::Euclidean,
-        Backend::Auto,
-        &kldiv::estimate::neighbors::no_progress,
-    )
-    .map_err(|_| IconError::Parameter {
-        name: "neighbours",
-        value: k as f64,
-        reason: "nearest-neighbour search failed",
-    })?;
+    let (nn_idx, nn_d2) = crate::kernels::nearest(x, k, Distance::SquaredEuclidean)?;
     let mut values = vec![0.0; n * k];
     let mut beta = vec![0.0; n];
     let mut perp = vec![0.0; n];
@@ -290,7 +275,7 @@ pub fn conditional(x: Points<'_>, opts: &PerplexityOptions) -> Result<(Affinity,
             || Vec::with_capacity(k),
             |d, (i, (row, (b, q)))| {
                 d.clear();
-                d.extend(nn.dist(i).iter().map(|r| r * r));
+                d.extend_from_slice(&nn_d2[i * k..(i + 1) * k]);
                 let (bi, qi) = calibrate_row(d, target, opts.tol, opts.max_iter, row);
                 *b = bi;
                 *q = qi;
@@ -301,7 +286,7 @@ pub fn conditional(x: Points<'_>, opts: &PerplexityOptions) -> Result<(Affinity,
     let mut sorted = Vec::with_capacity(n * k);
     let mut order: Vec<usize> = Vec::with_capacity(k);
     for i in 0..n {
-        let ix = nn.indices(i);
+        let ix = &nn_idx[i * k..(i + 1) * k];
         order.clear();
         order.extend(0..k);
         order.sort_unstable_by_key(|&t| ix[t]);

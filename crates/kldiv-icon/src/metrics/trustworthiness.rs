@@ -11,15 +11,14 @@
 //! the strictly closer points (`r = 1 + #{l ≠ i : d(i,l) < d(i,j)}`), which scikit-learn
 //! leaves to its sort order.
 
+use crate::kernels::{Distance, nearest};
 use crate::{IconError, Points, Result};
-use kldiv::estimate::Points as CorePoints;
-use kldiv::estimate::neighbors::{Backend, Exclude, Metric, k_nearest, no_progress};
 use rayon::prelude::*;
 
 /// Trustworthiness `T(k)` of the embedding `y` of the points `x` (same number of rows), a
-/// number in `[0, 1]` (0 … 1, no unit). Exact: the `k` nearest neighbours in the embedding
-/// come from the core's neighbour search, the ranks in the original space from the full
-/// distance row of each point (`O(n²·d)` work, rows in parallel).
+/// number in `[0, 1]` (no unit). Exact: the `k` nearest neighbours in the embedding come from
+/// [`crate::kernels::nearest`] (the core's exact `k_nearest`), the ranks in the original
+/// space from the full distance row of each point (`O(n²·d)` work, rows in parallel).
 ///
 /// # Errors
 /// [`IconError::Shape`] if `x` and `y` differ in their number of points;
@@ -53,22 +52,7 @@ pub fn trustworthiness(x: Points<'_>, y: Points<'_>, k: usize) -> Result<f64> {
             reason: "trustworthiness needs 1 <= k < n/2",
         });
     }
-    let yc = CorePoints::new(y.as_slice(), y.d());
-    let own: Vec<usize> = (0..n).collect();
-    let nn = k_nearest(
-        yc,
-        yc,
-        k,
-        Exclude::Index(&own),
-        Metric::Euclidean,
-        Backend::Auto,
-        &no_progress,
-    )
-    .map_err(|_| IconError::Parameter {
-        name: "k",
-        value: k as f64,
-        reason: "nearest-neighbour search in the embedding failed",
-    })?;
+    let (nn_idx, _) = nearest(y, k, Distance::SquaredEuclidean)?;
     let penalties: Vec<f64> = (0..n)
         .into_par_iter()
         .with_min_len(16)
@@ -79,7 +63,7 @@ pub fn trustworthiness(x: Points<'_>, y: Points<'_>, k: usize) -> Result<f64> {
                     *d = x.sq_dist(i, j);
                 }
                 let mut s = 0.0;
-                for &j in nn.indices(i) {
+                for &j in &nn_idx[i * k..(i + 1) * k] {
                     let dj = dist[j as usize];
                     let closer = dist
                         .iter()
