@@ -210,3 +210,29 @@ fn infinite_loss_has_no_gradient() {
     let e = embedding_gradient(&p, y, EmbeddingKernel::Gaussian { sigma: 1.0 }, &obj).unwrap_err();
     assert!(e.to_string().starts_with("q: index 0: value 0"), "{e}");
 }
+
+#[test]
+fn forward_gaussian_is_the_sne_gradient() {
+    // With σ² = 1/2 and row-stochastic p: ∂L/∂y_i = 2 Σ_j (p_j|i − q_j|i + p_i|j − q_i|j)(y_i − y_j).
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    let n = 6;
+    let p = data_p(&mut rng, n, Diagonal::Exclude);
+    let y = uniform(&mut rng, n * 2, 2.0);
+    let yp = Points::new("y", &y, 2).unwrap();
+    let kernel = EmbeddingKernel::Gaussian {
+        sigma: 0.5f64.sqrt(),
+    };
+    let e = embedding_gradient(&p, yp, kernel, &Objective::default()).unwrap();
+    let q = kldiv_icon::objective::embedding_q(yp, kernel).unwrap();
+    for i in 0..n {
+        for k in 0..2 {
+            let sne: f64 = (0..n)
+                .map(|j| {
+                    let c = p.get(i, j) - q.get(i, j) + p.get(j, i) - q.get(j, i);
+                    2.0 * c * (y[i * 2 + k] - y[j * 2 + k])
+                })
+                .sum();
+            assert!((sne - e.gradient[i * 2 + k]).abs() < 1e-12, "{i} {k}");
+        }
+    }
+}

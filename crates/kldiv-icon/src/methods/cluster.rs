@@ -92,6 +92,10 @@ pub struct ClusterResult {
 /// Optimised by full-batch Adam with the exact `O(n² m)` gradient of
 /// [`crate::objective::cluster_gradient`]. Progress: stage `"cluster"`, once per iteration.
 ///
+/// Cost: `O(n² m)` time per iteration and three dense `n × n` f64 buffers (`p̃`, `p̃ᵀ`, `q̃`:
+/// 78 MB at the 1797 points of digits, 600 MB at `n = 5000`) — an exact method for data sets
+/// of a few thousand points.
+///
 /// # Errors
 /// [`IconError::Parameter`] for `clusters = 0` or `> n`, `neighbours` not in `1..n`,
 /// `α ∉ [0, 1)`, `iterations = 0`, a learning rate not finite and positive;

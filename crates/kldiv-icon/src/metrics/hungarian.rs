@@ -109,21 +109,23 @@ pub fn linear_assignment(cost: &Dense) -> Result<Vec<usize>> {
 pub fn hungarian_accuracy(truth: &[usize], pred: &[usize]) -> Result<f64> {
     check_pair(truth, pred)?;
     let (c, r, s) = contingency(truth, pred);
-    // Rows = the smaller side; cost = −count.
+    // Rows = the smaller side; cost = max − count (non-negative, minimised where count is
+    // maximised).
     let (rows, cols, flip) = if r <= s { (r, s, false) } else { (s, r, true) };
+    let top = c.iter().flatten().copied().max().unwrap_or(0);
     let mut cost = vec![0.0; rows * cols];
     for (a, row) in c.iter().enumerate() {
         for (b, &count) in row.iter().enumerate() {
             let (i, j) = if flip { (b, a) } else { (a, b) };
-            cost[i * cols + j] = -(count as f64);
+            cost[i * cols + j] = (top - count) as f64;
         }
     }
     let cost = Dense::from_raw(rows, cols, cost);
     let assign = linear_assignment(&cost)?;
-    let matched: f64 = assign
+    let matched: usize = assign
         .iter()
         .enumerate()
-        .map(|(i, &j)| -cost.get(i, j))
+        .map(|(i, &j)| if flip { c[j][i] } else { c[i][j] })
         .sum();
-    Ok(matched / truth.len() as f64)
+    Ok(matched as f64 / truth.len() as f64)
 }

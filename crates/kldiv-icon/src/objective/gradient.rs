@@ -95,14 +95,7 @@ fn debiased(q: &Dense, alpha: f64) -> Result<Dense> {
 
 /// The loss of `p` against `q̃` and `G_ij = ∂loss/∂q_ij` (through the debiasing), dense.
 fn loss_and_dq(p: &Dense, q: &Dense, objective: &Objective) -> Result<(f64, Vec<f64>)> {
-    if p.rows() != q.rows() || p.cols() != q.cols() {
-        return Err(IconError::Shape {
-            what: "p (must have the shape of q)",
-            len: p.as_slice().len(),
-            n: q.rows(),
-            d: q.cols(),
-        });
-    }
+    super::same_shape(p, q)?;
     let qt = debiased(q, objective.debias_q)?;
     let (n, m) = (p.rows(), p.cols());
     let scale = match objective.reduction {

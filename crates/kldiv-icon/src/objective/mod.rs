@@ -176,7 +176,7 @@ pub(crate) fn dq(p: f64, q: f64, divergence: Divergence) -> Option<f64> {
     }
 }
 
-fn same_shape(p: &Dense, q: &Dense) -> Result<()> {
+pub(crate) fn same_shape(p: &Dense, q: &Dense) -> Result<()> {
     if p.rows() != q.rows() || p.cols() != q.cols() {
         return Err(IconError::Shape {
             what: "q (must have the shape of p)",
