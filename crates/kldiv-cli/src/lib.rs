@@ -51,6 +51,9 @@ pub enum Command {
     /// Variational inference (mean-field or full-rank Gaussian ADVI) for a built-in model:
     /// Bayesian logistic regression on a data file.
     Vi(commands::vi::ViArgs),
+    /// I-Con: SNE and t-SNE embeddings (and, as they arrive, clustering and classification) as
+    /// one KL between neighbourhood distributions.
+    Icon(commands::icon::IconArgs),
     /// A guided tour of KL on built-in data, with every number computed live.
     Tour(tour::TourArgs),
 }
@@ -64,6 +67,7 @@ pub fn run(cli: &Cli, out: &mut dyn std::io::Write) -> Result<(), error::CliErro
         Command::Dist(a) => commands::dist::run(a, out),
         Command::Fit(a) => commands::fit::run(a, out),
         Command::Vi(a) => commands::vi::run(a, out),
+        Command::Icon(a) => commands::icon::run(a, out),
         Command::Tour(a) => tour::run(a, out),
     }
 }

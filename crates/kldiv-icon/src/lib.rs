@@ -57,7 +57,12 @@
 //!   cluster logits.
 //! - [`methods`]: k-means as I-Con, debiased InfoNCE-style clustering, cross-entropy
 //!   classification with a linear mapper.
-//! - [`metrics`]: leave-one-out kNN accuracy, Hungarian (best-matching) accuracy, NMI.
+//! - [`affinity`]: Gaussian neighbourhoods calibrated by perplexity (dense, or sparse over
+//!   the nearest neighbours), and the joint symmetrised `P` of t-SNE.
+//! - [`tsne`]: SNE and t-SNE ("Gaussian p, Gaussian / Student-t q") with exact and Barnes–Hut
+//!   gradients and van der Maaten's optimiser.
+//! - [`metrics`]: leave-one-out kNN accuracy, Hungarian (best-matching) accuracy, NMI,
+//!   trustworthiness.
 //! - [`Dense`], [`Sparse`]: the matrices; [`Progress`] / [`ProgressFn`]: progress callbacks;
 //!   [`IconError`]: every error names the argument, the index and the value.
 //!
@@ -75,6 +80,7 @@
 //! is the k-means objective `L_PKM` in squared coordinate units) and a one-line `summary` of
 //! what was run with its `options`.
 
+pub mod affinity;
 pub mod combinators;
 mod error;
 pub mod kernels;
@@ -85,6 +91,7 @@ pub mod metrics;
 pub mod objective;
 mod points;
 mod progress;
+pub mod tsne;
 
 pub use error::IconError;
 pub use matrix::{Dense, Sparse};

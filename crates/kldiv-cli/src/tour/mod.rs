@@ -7,6 +7,7 @@
 mod discrete;
 mod dist;
 mod estimate;
+mod icon;
 mod loss;
 mod modes;
 
@@ -34,6 +35,7 @@ pub fn chapters() -> Vec<Chapter> {
     all.extend(dist::chapters());
     all.extend(estimate::chapters());
     all.extend(modes::chapters());
+    all.extend(icon::chapters());
     all
 }
 

@@ -6,14 +6,18 @@
 //!   of clusters to classes, found by the Hungarian algorithm ([`linear_assignment`]).
 //! - [`nmi`]: normalised mutual information with the arithmetic-mean normalisation
 //!   (scikit-learn's default `average_method="arithmetic"`).
+//! - [`trustworthiness`]: how many of each point's embedded neighbours are true neighbours
+//!   (Venna & Kaski), as `sklearn.manifold.trustworthiness`.
 
 mod hungarian;
 mod knn;
 mod nmi;
+mod trustworthiness;
 
 pub use hungarian::{hungarian_accuracy, linear_assignment};
 pub use knn::knn_accuracy;
 pub use nmi::{mutual_information, nmi};
+pub use trustworthiness::trustworthiness;
 
 use crate::{IconError, Result};
 
