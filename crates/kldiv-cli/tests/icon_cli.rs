@@ -2,59 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{Dir, check_png, fails, json, run};
 use kldiv_cli::input::write_npy;
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("kldiv-icon-cli-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-    fn file(&self, name: &str, content: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, content).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kldiv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn fails(out: &Output, code: i32) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    if code == 1 {
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    }
-    err
-}
 
 const DIGITS: &str = include_str!("../../../data/digits.csv");
 
@@ -63,16 +14,10 @@ fn digits(rows: usize) -> String {
     DIGITS.lines().take(rows + 1).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-fn is_png(path: &str) -> bool {
-    std::fs::read(path)
-        .unwrap()
-        .starts_with(b"\x89PNG\r\n\x1a\n")
-}
-
 #[test]
 fn tsne_writes_embedding_trace_and_figures() {
     let dir = Dir::new("tsne");
-    let data = dir.file("digits.csv", &digits(300));
+    let data = dir.file("digits.csv", digits(300));
     let (out, plot, loss, trace) = (
         dir.path("emb.csv"),
         dir.path("emb.png"),
@@ -117,7 +62,7 @@ fn tsne_writes_embedding_trace_and_figures() {
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 300);
     assert!(rows[0].ends_with(",0"));
-    assert!(is_png(&plot));
+    check_png(&plot);
     let svg = std::fs::read_to_string(&loss).unwrap();
     assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
     let tr = std::fs::read_to_string(&trace).unwrap();
@@ -244,7 +189,7 @@ fn errors_name_the_file_the_place_and_the_value() {
         2,
     );
     assert!(e.contains("colour") && e.contains("label"), "{e}");
-    let data = dir.file("ok.csv", &digits(40));
+    let data = dir.file("ok.csv", digits(40));
     let e = fails(
         &run(&[
             "icon",
@@ -301,13 +246,13 @@ fn tour_chapter_draws_the_digits() {
         text.contains("Student-t q") && text.contains("T(10) = 0.9"),
         "{text}"
     );
-    assert!(is_png(&format!("{figs}/tsne_digits.png")));
+    check_png(format!("{figs}/tsne_digits.png"));
 }
 
 #[test]
 fn clustering_and_classification_methods() {
     let dir = Dir::new("methods");
-    let data = dir.file("digits.csv", &digits(200));
+    let data = dir.file("digits.csv", digits(200));
     let out = dir.path("assign.csv");
     let plot = dir.path("clusters.svg");
     let v = json(&run(&[

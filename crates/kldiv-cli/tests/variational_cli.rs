@@ -2,30 +2,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{check_png, check_svg, run};
 use serde_json::Value;
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 const BIMODAL: &str = "mixture(0.5*normal(-2, 0.6), 0.5*normal(2, 0.6))";
 const BIMODAL_2D: &str = "mixture(0.5*mvnormal(mean=[-2, 0], cov=[[0.36, 0], [0, 0.36]]), \
                           0.5*mvnormal(mean=[2, 0], cov=[[0.36, 0.1], [0.1, 0.36]]))";
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kldiv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn json(args: &[&str]) -> Value {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+    common::json(&run(args))
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -36,29 +24,6 @@ fn tmp(name: &str) -> PathBuf {
 
 fn data() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/breast_cancer.csv").to_string()
-}
-
-/// A valid PNG of a real figure: decodes, is at least 400 × 300 and uses many colours.
-fn check_png(path: &Path) {
-    let bytes = std::fs::read(path).unwrap();
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert!(info.width >= 400 && info.height >= 300);
-    buf.truncate(info.buffer_size());
-    let px = info.color_type.samples();
-    let colours: HashSet<&[u8]> = buf.chunks(px).collect();
-    assert!(colours.len() > 20, "only {} colours", colours.len());
-}
-
-/// A valid SVG of a real figure: an `<svg>` document with drawn paths and text.
-fn check_svg(path: &Path) {
-    let s = std::fs::read_to_string(path).unwrap();
-    assert!(s.contains("<svg") && s.trim_end().ends_with("</svg>"));
-    assert!(s.contains("<text"));
-    assert!(s.matches("<polyline").count() + s.matches("<path").count() >= 3);
-    assert!(s.len() > 5000);
 }
 
 #[test]

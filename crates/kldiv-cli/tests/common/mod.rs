@@ -4,7 +4,8 @@
 #![allow(dead_code, reason = "each test file uses the helpers it needs")]
 
 use serde_json::Value;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A scratch directory under the system temp dir, removed on drop.
@@ -71,4 +72,27 @@ pub fn fails(out: &Output, code: i32) -> String {
     }
     assert!(!err.contains("panicked"), "{err}");
     err
+}
+
+/// A valid PNG of a real figure: decodes, is at least 400 × 300 and uses many colours.
+pub fn check_png(path: impl AsRef<Path>) {
+    let bytes = std::fs::read(path.as_ref()).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert!(info.width >= 400 && info.height >= 300);
+    buf.truncate(info.buffer_size());
+    let px = info.color_type.samples();
+    let colours: HashSet<&[u8]> = buf.chunks(px).collect();
+    assert!(colours.len() > 20, "only {} colours", colours.len());
+}
+
+/// A valid SVG of a real figure: an `<svg>` document with drawn paths and text.
+pub fn check_svg(path: impl AsRef<Path>) {
+    let s = std::fs::read_to_string(path.as_ref()).unwrap();
+    assert!(s.contains("<svg") && s.trim_end().ends_with("</svg>"));
+    assert!(s.contains("<text"));
+    assert!(s.matches("<polyline").count() + s.matches("<path").count() >= 3);
+    assert!(s.len() > 5000);
 }
