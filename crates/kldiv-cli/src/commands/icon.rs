@@ -86,7 +86,8 @@ pub struct IconArgs {
     /// Debiasing weight α (kmeans, cluster).
     #[arg(long)]
     pub alpha: Option<f64>,
-    /// Neighbour-propagation walk length (cluster).
+    /// Neighbour propagation (cluster): extra walk steps W, so that p ∝ P + P² + … + P^(W+1)
+    /// over the kNN graph P; 0 = the kNN neighbourhood alone (default 1).
     #[arg(long)]
     pub walk: Option<usize>,
     /// Number of clusters (kmeans, cluster).
