@@ -57,7 +57,10 @@ thread_local! {
 
 /// The path where a chapter writes the figure `file` (e.g. `"modes.svg"`): inside the
 /// directory given by `--figures`, created on first use. Chapters print this path.
-#[allow(dead_code, reason = "the chapters that draw figures arrive with #7 and #8")]
+#[allow(
+    dead_code,
+    reason = "the chapters that draw figures arrive with #7 and #8"
+)]
 pub(crate) fn figure_path(file: &str) -> Result<PathBuf, CliError> {
     let dir = FIGURES
         .with(|f| f.borrow().clone())

@@ -1,5 +1,6 @@
-//! Exact k-nearest-neighbour search: a kd-tree ([`kiddo`]) for low dimension and a blocked
-//! brute force (matrix products through [`faer`]) for high dimension.
+//! Exact k-nearest-neighbour search: a balanced kd-tree (const-generic dimension, no allocation
+//! per query) for low dimension and a blocked brute force (matrix products through [`faer`]) for
+//! high dimension.
 //!
 //! [`k_nearest`] returns, for every query point, the distances and indices of its `width`
 //! nearest reference points in increasing distance. Both backends are exact: the brute force
