@@ -434,6 +434,40 @@ mod tests {
     }
 
     #[test]
+    fn kd_tree_and_brute_force_give_bit_identical_distances_on_a_grid_with_ties() {
+        // Integer grids: many exactly tied distances, and enough points for a deep tree.
+        for (d, side) in [(2usize, 40usize), (3, 12)] {
+            let n = side.pow(d as u32);
+            let mut pts = Vec::with_capacity(n * d);
+            for i in 0..n {
+                let mut r = i;
+                for _ in 0..d {
+                    pts.push((r % side) as f64 * 0.5);
+                    r /= side;
+                }
+            }
+            let q: Vec<f64> = pts.iter().map(|v| v + 0.125).collect();
+            let (rp, qp) = (Points::new(&pts, d), Points::new(&q, d));
+            let own: Vec<usize> = (0..n).collect();
+            for metric in [Metric::Euclidean, Metric::Chebyshev] {
+                for (queries, ex) in [(rp, Exclude::Index(&own)), (qp, Exclude::None)] {
+                    let run = |backend| {
+                        k_nearest(rp, queries, 9, ex, metric, backend, &no_progress).unwrap()
+                    };
+                    let (a, b) = (run(Backend::KdTree), run(Backend::BruteForce));
+                    for i in 0..n {
+                        let (x, y) = (a.dist(i), b.dist(i));
+                        assert!(
+                            x.iter().zip(y).all(|(u, v)| u.to_bits() == v.to_bits()),
+                            "d = {d} {metric} query {i}: {x:?} vs {y:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn zero_distance_exclusion_and_cancellation() {
         let r = [0.0, 1.0, 2.0, 4.0];
         let q = [1.0, 3.0];
