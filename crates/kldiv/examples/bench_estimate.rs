@@ -5,7 +5,9 @@
 //! cargo run --release --example bench_estimate -- run X.f64 Y.f64 N M D K [REPEATS]
 //! cargo run --release --example bench_estimate -- crossover [N]
 //! ```
-//! `run` prints `estimate=<17 digits> seconds=<median of REPEATS (default 3)>`.
+//! `run` prints `estimate=<17 digits> seconds=<median wall time of REPEATS (default 3)>
+//! cpu=<mean CPU seconds per repeat, all threads>` (CPU time from `/proc/self/stat`, 10 ms
+//! ticks, so use several repeats for short runs).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use kldiv::estimate::neighbors::{Exclude, k_nearest, no_progress};
@@ -25,6 +27,18 @@ fn read_f64(path: &str, len: usize) -> Vec<f64> {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// CPU seconds (user + system, all threads) of this process so far; 0 where `/proc` is missing.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / 100.0
 }
 
 fn time(x: &[f64], y: &[f64], d: usize, opts: &KnnOptions, repeats: usize) -> (f64, f64) {
@@ -50,8 +64,10 @@ fn main() {
             let x = read_f64(&args[1], n * d);
             let y = read_f64(&args[2], m * d);
             let opts = KnnOptions::default().k(k);
+            let c0 = cpu_seconds();
             let (v, s) = time(&x, &y, d, &opts, repeats);
-            println!("estimate={v:.17e} seconds={s:.4}");
+            let cpu = (cpu_seconds() - c0) / repeats as f64;
+            println!("estimate={v:.17e} seconds={s:.4} cpu={cpu:.4}");
         }
         Some("profile") => {
             // Phases of one estimate: duplicate scan (via Duplicates::Error), x→x and x→y searches.

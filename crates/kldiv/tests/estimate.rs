@@ -184,6 +184,26 @@ fn error_shrinks_with_n_on_gaussian_pairs() {
     }
 }
 
+/// The table of `bench/estimate.md` (`examples/estimate_consistency.rs`) at fixed seeds, up to
+/// `n = 10⁴`: plain `k = 5` on the same Gaussian pairs, 3 seeds per size.
+#[test]
+fn error_shrinks_from_1e3_to_1e4_at_fixed_seeds() {
+    for (d, mu, sd, bound) in [
+        (1usize, 1.0, 1.0, 0.02),
+        (2, 1.03, 1.0, 0.06),
+        (10, 0.3, 1.2, 0.3),
+    ] {
+        let small = mean_abs_error(d, 1000, mu, sd, 3, Variant::Plain);
+        let large = mean_abs_error(d, 10_000, mu, sd, 3, Variant::Plain);
+        eprintln!("d = {d}: mean |error| {small:.4} at n = 1e3, {large:.4} at n = 1e4");
+        assert!(
+            large < small,
+            "d = {d}: |err| {small} at n = 1e3, {large} at n = 1e4"
+        );
+        assert!(large < bound, "d = {d}: {large} at n = 1e4");
+    }
+}
+
 #[test]
 fn adaptive_variant_matches_a_naive_implementation() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
