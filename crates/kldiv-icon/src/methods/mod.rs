@@ -11,7 +11,6 @@
 //! and returns the labels, the assignments, the loss per iteration, a `summary` line and the
 //! options it ran with. The same inputs and seed give the same bits.
 
-mod adam;
 mod classify;
 mod cluster;
 mod kmeans;
@@ -21,6 +20,7 @@ pub use cluster::{ClusterInit, ClusterOptions, ClusterResult, cluster};
 pub use kmeans::{KMeansObjective, KMeansOptions, KMeansResult, kmeans, kmeans_objective};
 
 use crate::{IconError, Progress, ProgressFn, Result};
+use kldiv::variational::{Adam, Schedule};
 use std::ops::ControlFlow;
 
 /// Calls the progress callback; `Break` becomes [`IconError::Cancelled`] at `iter`.
@@ -76,8 +76,9 @@ pub(crate) fn check_nonneg(name: &'static str, v: f64, strict: bool) -> Result<(
     Ok(())
 }
 
-/// Full-batch Adam on `theta` for `iterations` steps of `eval` (loss, gradient), reporting
-/// progress under `stage`; returns the loss before every step and after the last.
+/// Full-batch Adam (the core's [`kldiv::variational::Adam`], constant step size) *descending*
+/// `eval` (loss, gradient) from `theta` for `iterations` steps, reporting progress under
+/// `stage`; returns the loss before every step and after the last.
 pub(crate) fn adam_loop(
     theta: &mut [f64],
     iterations: usize,
@@ -86,12 +87,15 @@ pub(crate) fn adam_loop(
     progress: &mut ProgressFn<'_>,
     mut eval: impl FnMut(&[f64]) -> Result<(f64, Vec<f64>)>,
 ) -> Result<Vec<f64>> {
-    let mut opt = adam::Adam::new(theta.len(), learning_rate);
+    let mut opt = Adam::new(theta.len(), learning_rate, Schedule::Constant);
     let mut losses = Vec::with_capacity(iterations + 1);
     for it in 0..iterations {
-        let (loss, g) = eval(theta)?;
+        let (loss, mut g) = eval(theta)?;
         losses.push(loss);
-        opt.step(theta, &g);
+        // The core's Adam ascends: descend by ascending −g (negation is exact, so this is
+        // bit for bit the descent update).
+        g.iter_mut().for_each(|x| *x = -*x);
+        opt.step(theta, &g, it, iterations);
         let p = Progress {
             stage,
             done: it + 1,
