@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::input::{Table, read_table};
 use crate::output::{self, Format, csv_cell, human, num, text};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use kldiv::Base;
 use kldiv::discrete::{Options, SmoothSide, Smoothing};
 use kldiv::error::{Arg, Error};
@@ -15,7 +15,7 @@ use kldiv::estimate::{
     Progress, Variant, entropy_knn_with_progress, kl_histogram, kl_knn_with_progress,
 };
 use serde_json::{Map, Value, json};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::ops::ControlFlow;
 
 /// Replicates used when `--ci` is given without `--bootstrap`.
@@ -366,16 +366,10 @@ struct Bar(Option<ProgressBar>);
 
 impl Bar {
     fn new(enabled: bool) -> Bar {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return Bar(None);
-        }
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} eta {eta}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Bar(Some(bar))
+        Bar(super::bar::terminal_bar(
+            enabled,
+            "{msg:>16} [{bar:40}] {pos}/{len} eta {eta}",
+        ))
     }
 
     fn update(&self, p: &Progress) -> ControlFlow<()> {

@@ -10,13 +10,13 @@ use crate::error::CliError;
 use crate::input::{Table, read_table};
 use crate::output::{self, Format, csv_cell, human, num, text};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use kldiv_icon::affinity::AffinityMethod;
 use kldiv_icon::metrics::trustworthiness;
 use kldiv_icon::tsne::{Embedding, Gradient, Init, LearningRate, OutputKernel, TsneOptions, tsne};
 use kldiv_icon::{IconError, Points, Progress};
 use serde_json::{Map, Value, json};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -280,15 +280,7 @@ pub(crate) struct Bar {
 
 impl Bar {
     pub(crate) fn new(print_every: usize) -> Bar {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            if let Ok(style) =
-                ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len} eta {eta}")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
-        });
+        let bar = super::bar::terminal_bar(true, "{msg:>24} [{bar:40}] {pos}/{len} eta {eta}");
         Bar { bar, print_every }
     }
 

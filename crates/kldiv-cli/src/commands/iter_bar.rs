@@ -1,9 +1,8 @@
 //! A progress bar for iterative fits (`kldiv fit`, `kldiv vi`): on standard error when it is a
 //! terminal, fed by the library's [`Progress`] callback.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use kldiv::variational::Progress;
-use std::io::IsTerminal;
 use std::ops::ControlFlow;
 
 /// The bar (absent when disabled or when standard error is not a terminal).
@@ -12,16 +11,10 @@ pub struct IterBar(Option<ProgressBar>);
 impl IterBar {
     /// A bar if `enabled` and standard error is a terminal.
     pub fn new(enabled: bool) -> IterBar {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return IterBar(None);
-        }
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{prefix:>12} [{bar:40}] {pos}/{len} {msg} eta {eta}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        IterBar(Some(bar))
+        IterBar(super::bar::terminal_bar(
+            enabled,
+            "{prefix:>12} [{bar:40}] {pos}/{len} {msg} eta {eta}",
+        ))
     }
 
     /// The callback body: moves the bar and shows the objective.

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod bar;
 pub mod discrete;
 pub mod dist;
 pub mod estimate;
