@@ -73,8 +73,11 @@ fn fits_1d(target: &dyn Target, fits: &[Fit], title: &str, path: &Path) -> Resul
 }
 
 fn fits_2d(target: &dyn Target, fits: &[Fit], title: &str, path: &Path) -> Result<(), CliError> {
-    let xr = range(fits, 0);
-    let yr = range(fits, 1);
+    // Equal spans on both axes, so that the ellipses keep their shape.
+    let (xr, yr) = (range(fits, 0), range(fits, 1));
+    let half = 0.5 * (xr.1 - xr.0).max(yr.1 - yr.0);
+    let centred = |(lo, hi): (f64, f64)| (0.5 * (lo + hi) - half, 0.5 * (lo + hi) + half);
+    let (xr, yr) = (centred(xr), centred(yr));
     let grid = Grid::from_fn(xr, yr, 120, 120, |x, y| target.ln_density(&[x, y]).exp())
         .map_err(|e| plot_err(path, e))?;
     let mut map = Heatmap::new(&grid).contours(8);

@@ -512,14 +512,15 @@ fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Colours for overlays: chosen to stand out on viridis.
+/// Colours for overlays: chosen to stand out on viridis and on the (white) contour lines;
+/// white comes last.
 fn overlay_colour(i: usize) -> RGBColor {
     const COLOURS: [RGBColor; 5] = [
         RGBColor(230, 30, 40),
-        RGBColor(255, 255, 255),
         RGBColor(255, 140, 0),
         RGBColor(255, 80, 200),
         RGBColor(0, 220, 255),
+        RGBColor(255, 255, 255),
     ];
     COLOURS[i % COLOURS.len()]
 }
