@@ -114,8 +114,12 @@ proptest! {
             let opts = LossOptions::new(div).temperature(temp);
             let a = divergence(Teacher::Logits(&t32), &s32, V, &opts, Gradients::none()).map(|l| l.value).unwrap_or(f64::NAN);
             let b = value(&t64, &s64, &opts);
-            // f32 rows use the f32 exponential (relative error < 3e-7), sums in f64.
-            prop_assert!((a - b).abs() <= 1e-6 * b.max(1e-3), "{div:?}: {a} vs {b}");
+            // f32 rows use the f32 exponential (relative error < 3e-7) and sums in f64: the
+            // documented bound of loss/rows.rs is 10u·(E|x − y| + 2) absolute (u = 2⁻²⁴, x − y
+            // the scaled logit differences), here with the largest difference for E|x − y|.
+            let spread = t64.iter().zip(&s64).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max) / temp;
+            let tol = 1e-6 * b.max(1e-3) + 10.0 * (f64::from(f32::EPSILON) / 2.0) * (spread + 2.0);
+            prop_assert!((a - b).abs() <= tol, "{div:?}: {a} vs {b} (tol {tol:e})");
         }
     }
 
