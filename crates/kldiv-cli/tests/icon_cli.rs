@@ -134,42 +134,33 @@ fn sne_exact_from_npy_with_a_labels_file() {
 
 #[test]
 fn errors_name_the_file_the_place_and_the_value() {
+    // A t-SNE run on `data` that must fail with a data error (exit 1); returns stderr.
+    let tsne_fails = |data: &str, out: &str| {
+        fails(
+            &run(&[
+                "icon",
+                "--data",
+                data,
+                "--label-column",
+                "label",
+                "--method",
+                "tsne",
+                "--out",
+                out,
+            ]),
+            1,
+        )
+    };
     let dir = Dir::new("errors");
     let out = dir.path("emb.csv");
     let data = dir.file("d.csv", "a,b,label\n1,2,0\n3,nan,1\n5,6,1\n");
-    let e = fails(
-        &run(&[
-            "icon",
-            "--data",
-            &data,
-            "--label-column",
-            "label",
-            "--method",
-            "tsne",
-            "--out",
-            &out,
-        ]),
-        1,
-    );
+    let e = tsne_fails(&data, &out);
     assert!(
         e.contains("d.csv") && e.contains("line 3") && e.contains("'b'") && e.contains("NaN"),
         "{e}"
     );
     let data = dir.file("l.csv", "a,b,label\n1,2,0\n3,4,1.5\n5,6,1\n");
-    let e = fails(
-        &run(&[
-            "icon",
-            "--data",
-            &data,
-            "--label-column",
-            "label",
-            "--method",
-            "tsne",
-            "--out",
-            &out,
-        ]),
-        1,
-    );
+    let e = tsne_fails(&data, &out);
     assert!(
         e.contains("l.csv") && e.contains("line 3") && e.contains("1.5"),
         "{e}"
