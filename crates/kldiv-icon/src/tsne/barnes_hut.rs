@@ -48,6 +48,21 @@ struct Node {
     end: u32,
 }
 
+impl Node {
+    /// An empty leaf over the points `start..end` (statistics filled in later).
+    fn leaf(start: u32, end: u32) -> Node {
+        Node {
+            com: [0.0; 2],
+            count: 0.0,
+            side2: 0.0,
+            child: NONE,
+            n_child: 0,
+            start,
+            end,
+        }
+    }
+}
+
 /// A quadtree over 2-D points, stored as a flat array of nodes (root first).
 #[derive(Debug, Clone)]
 pub(crate) struct QuadTree {
@@ -75,15 +90,7 @@ impl QuadTree {
             pts: Vec::new(),
             idx: Vec::new(),
         };
-        tree.nodes.push(Node {
-            com: [0.0; 2],
-            count: 0.0,
-            side2: 0.0,
-            child: NONE,
-            n_child: 0,
-            start: 0,
-            end: n as u32,
-        });
+        tree.nodes.push(Node::leaf(0, n as u32));
         tree.fill(0, &mut pts, &mut idx, 0, lo, side, 0);
         tree.pts = pts;
         tree.idx = idx;
@@ -136,15 +143,7 @@ impl QuadTree {
         for q in 0..4 {
             if bounds[q + 1] > bounds[q] {
                 quads.push(q);
-                self.nodes.push(Node {
-                    com: [0.0; 2],
-                    count: 0.0,
-                    side2: 0.0,
-                    child: NONE,
-                    n_child: 0,
-                    start: 0,
-                    end: 0,
-                });
+                self.nodes.push(Node::leaf(0, 0));
             }
         }
         self.nodes[node].child = first as u32;
