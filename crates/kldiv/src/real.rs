@@ -92,6 +92,17 @@ pub trait Real:
     /// `ln x` in this type's own arithmetic, branch-free: [`crate::kernels::ln_f64`] /
     /// [`crate::kernels::ln_f32`] (< 1 ulp). `ln 0 = −∞`, negative or NaN inputs give NaN.
     fn ln_fast(self) -> Self;
+    /// The scale `c` (an exponent factor, `1/T` in the loss kernels) split into `(hi, lo)` of
+    /// this type for [`Real::exp_scaled`]: for `f32`, `hi + lo = c·log₂e` (the kernel works
+    /// in base 2); for `f64`, `hi = c`, `lo = 0`.
+    fn exp_scale(c: f64) -> (Self, Self);
+    /// `e^{c·d}` for `d ≤ 0`, `−∞` or NaN, with `(hi, lo)` from [`Real::exp_scale`]`(c)`,
+    /// branch-free: for `f64`, [`crate::kernels::fast_exp`]`(d·hi + d·lo)` (a few ulp); for
+    /// `f32`, `2^{d·hi + d·lo}` (relative error `< 2·2⁻²⁴` for the exponent as rounded, which
+    /// carries `≤ u·|c·d|` with `u = 2⁻²⁴`; fused multiply-adds if `F`, see
+    /// [`Real::exp_fast_fma`]). Exactly `0` for `−∞`, NaN, and below the underflow threshold
+    /// (`c·d < −708`, resp. `c·d·log₂e < −126.5`).
+    fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self;
 }
 
 impl Real for f32 {
@@ -116,6 +127,15 @@ impl Real for f32 {
     fn ln_fast(self) -> Self {
         crate::kernels::ln_f32(self)
     }
+    fn exp_scale(c: f64) -> (Self, Self) {
+        let c = c * std::f64::consts::LOG2_E;
+        let hi = c as f32;
+        (hi, (c - hi as f64) as f32)
+    }
+    #[inline(always)]
+    fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self {
+        crate::kernels::exp2_scaled_f32::<F>(self, hi, lo)
+    }
 }
 
 impl Real for f64 {
@@ -139,5 +159,12 @@ impl Real for f64 {
     #[inline(always)]
     fn ln_fast(self) -> Self {
         crate::kernels::ln_f64(self)
+    }
+    fn exp_scale(c: f64) -> (Self, Self) {
+        (c, 0.0)
+    }
+    #[inline(always)]
+    fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self {
+        crate::kernels::fast_exp(self * hi + self * lo)
     }
 }

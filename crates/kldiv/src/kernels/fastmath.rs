@@ -126,6 +126,63 @@ fn exp_f32_with<const F: bool>(x: f32) -> f32 {
     if x >= -87.0 { y } else { 0.0 }
 }
 
+/// `2^{d·(hi + lo)}` in `f32` arithmetic for `d ≤ 0` (the loss kernels' `e^{(s − max)/T}`,
+/// with `hi + lo = log₂e / T` split in two `f32`s): relative error `< 2·2⁻²⁴` of the exact
+/// `2^{d·(hi + lo)}`, whatever the size of the exponent (its rounding error is carried into
+/// the reduced argument: by a fused multiply-add if `F`, in `f64` otherwise); exactly `0`
+/// for `d·(hi + lo) < −126.5` (values below `2⁻¹²⁶·√2`, i.e. near or in the subnormal range),
+/// for `d = −∞` and for NaN. Fused multiply-adds if `F` (see [`fast_exp_f32_fma`] for where
+/// that is fast).
+///
+/// Cheaper than [`fast_exp_f32`] of `d/T`: the factor `log₂e` is folded into the scale (no
+/// Cody–Waite reduction), arguments are never positive (no overflow clamp), and `2^f` on
+/// `|f| ≤ ½` is a degree-6 near-minimax polynomial (truncation `< 2·10⁻⁹`; with the
+/// roundings of its evaluation `< 1.4·2⁻²⁴`, measured over `[−½, ½]`). `2ⁿ` is assembled from
+/// the exponent bits; `n = −127` gives the bit pattern of `0.0`.
+#[inline(always)]
+pub(crate) fn exp2_scaled_f32<const F: bool>(d: f32, hi: f32, lo: f32) -> f32 {
+    const SHIFT: f32 = 12_582_912.0; // 1.5 · 2²³
+    #[allow(clippy::excessive_precision, clippy::approx_constant)]
+    const C: [f32; 7] = [
+        1.0,
+        0.693_147_182_464_599_6,
+        0.240_226_462_483_406_07,
+        0.055_503_286_421_298_98,
+        0.009_618_489_071_726_799,
+        0.001_339_993_090_368_807_3,
+        0.000_153_458_124_259_486_8,
+    ];
+    // z = d·(hi + lo) rounded to f32, and f = z − round(z) with the rounding error of z added
+    // back: the exponent is then accurate to 2⁻²⁵ absolute whatever its size.
+    let (z, err) = if F {
+        let dl = d * lo;
+        let z = d.mul_add(hi, dl);
+        // d·hi − z exactly (one fused rounding of a tiny value), plus d·lo.
+        (z, d.mul_add(hi, -z) + dl)
+    } else {
+        let z64 = d as f64 * (hi as f64 + lo as f64);
+        let z = z64 as f32;
+        (z, (z64 - z as f64) as f32)
+    };
+    // NaN (a masked `−∞` times a zero `lo`) fails the comparison and becomes −127 as well.
+    let z = if z > -127.0 { z } else { -127.0 };
+    let k = z + SHIFT;
+    let n = k - SHIFT;
+    // |f| ≤ ½ + 2⁻²⁴; NaN (from a masked entry, whose scale below is 0) becomes −1 so that the
+    // product stays 0.
+    let f = (z - n) + err;
+    let f = if f > -1.0 { f } else { -1.0 };
+    let p = madd::<F>(C[6], f, C[5]);
+    let p = madd::<F>(p, f, C[4]);
+    let p = madd::<F>(p, f, C[3]);
+    let p = madd::<F>(p, f, C[2]);
+    let p = madd::<F>(p, f, C[1]);
+    let p = madd::<F>(p, f, C[0]);
+    // n ∈ [−127, 0]: the biased exponent n + 127 ∈ [0, 127]; 0 is the pattern of +0.0.
+    let bits = k.to_bits().wrapping_sub(SHIFT.to_bits()).wrapping_add(127) << 23;
+    p * f32::from_bits(bits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +224,40 @@ mod tests {
         assert_eq!(fast_exp_f32(f32::NAN), 0.0);
         assert_eq!(fast_exp_f32_fma(-88.0), 0.0);
         assert_eq!(fast_exp_f32_fma(f32::NAN), 0.0);
+    }
+
+    #[test]
+    fn exp2_scaled_f32_matches_std() {
+        // Scales hi + lo = log₂e / T for a few temperatures; arguments d ≤ 0 up to the cut-off.
+        for t in [1.0f64, 0.7, 2.0, 3.0] {
+            let c = std::f64::consts::LOG2_E / t;
+            let hi = c as f32;
+            let lo = (c - hi as f64) as f32;
+            let mut worst: f64 = 0.0;
+            let mut d = 0.0f32;
+            while (d as f64) * c > -126.0 {
+                // The exact exponent.
+                let z = d as f64 * (hi as f64 + lo as f64);
+                let want = z.exp2();
+                for got in [
+                    exp2_scaled_f32::<false>(d, hi, lo),
+                    exp2_scaled_f32::<true>(d, hi, lo),
+                ] {
+                    worst = worst.max(((got as f64 - want) / want).abs());
+                }
+                d -= 0.000_731 * t as f32 + d.abs() * 1e-4;
+            }
+            assert!(
+                worst < 2.0 / 16_777_216.0,
+                "T={t}: worst relative error {worst:e}"
+            );
+            for f in [exp2_scaled_f32::<false>, exp2_scaled_f32::<true>] {
+                assert_eq!(f(0.0, hi, lo), 1.0);
+                assert_eq!(f(f32::NEG_INFINITY, hi, lo), 0.0);
+                assert_eq!(f(f32::NEG_INFINITY, hi, 0.0), 0.0);
+                assert_eq!(f(f32::NAN, hi, lo), 0.0);
+                assert_eq!(f(-1e4, hi, lo), 0.0);
+            }
+        }
     }
 }

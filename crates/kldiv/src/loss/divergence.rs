@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use std::marker::PhantomData;
 
 use super::options::{Divergence, LossOptions, Reduction};
-use super::rows::{self, Stats};
+use super::rows;
 use super::sparse;
 use super::teacher::{AsLogit, AsProb, Encoding, Teacher};
 use crate::error::{Arg, Error, Result};
@@ -319,18 +319,7 @@ fn dense_row_impl<T: Real, E: Encoding, const F: bool>(
     gs: Option<&mut [T]>,
     gt: Option<&mut [T]>,
 ) -> Result<f64> {
-    let st: Stats<T> = rows::stats::<T, E, F>(s, t, rows::Scale::new(inv_t))?;
-    Ok(match div {
-        Divergence::Forward => {
-            rows::grad_forward::<T, E, F>(s, t, &st, g, gs, gt);
-            st.forward
-        }
-        Divergence::Reverse => {
-            rows::grad_reverse::<T, E, F>(s, t, &st, g, gs, gt);
-            st.reverse
-        }
-        Divergence::Jsd { beta } => rows::jsd::<T, E, F>(s, t, &st, beta, g, gs, gt),
-    })
+    rows::row::<T, E, F>(div, s, t, inv_t, g, gs, gt)
 }
 
 fn check_probs<T: Real>(t: &[T], tol: f64) -> Result<()> {

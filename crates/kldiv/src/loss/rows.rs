@@ -55,14 +55,15 @@
 use crate::error::{Arg, Error, Result};
 use crate::real::Real;
 
+use super::options::Divergence;
 use super::teacher::Encoding;
 
-/// Block length of the online pass.
+/// Block length of the passes.
 pub(crate) const BLK: usize = 64;
 /// Lanes of the per-block partial sums (one AVX2 register of `f32`, two of `f64`).
 const LANES: usize = 8;
 
-/// Compensated accumulator that can be rescaled (for the online log-sum-exp).
+/// Compensated `f64` accumulator of the block sums.
 #[derive(Clone, Copy, Default)]
 struct Acc {
     s: f64,
@@ -81,38 +82,47 @@ impl Acc {
         self.s = t;
     }
     #[inline(always)]
-    fn scale(&mut self, f: f64) {
-        self.s *= f;
-        self.c *= f;
-    }
-    #[inline(always)]
     fn total(&self) -> f64 {
         let t = self.s + self.c;
         if t.is_nan() { self.s } else { t }
     }
 }
 
-/// `eˣ` in the input type, with fused multiply-adds if `F` (the AVX2 + FMA path, see
-/// [`crate::kernels::Kernel::run_fma`]).
-#[inline(always)]
-fn ex<T: Real, const F: bool>(x: T) -> T {
-    if F { x.exp_fast_fma() } else { x.exp_fast() }
-}
-
-/// Merges one block's lane sums in a fixed order.
+/// Merges eight `f64` lane sums in a fixed order.
 #[inline(always)]
 fn sum_lanes(a: &[f64; LANES]) -> f64 {
     ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
 }
 
-/// Sums a block of terms of the input type in `f64` lanes (term `j` to lane `j mod LANES`,
-/// the shape the vectoriser wants).
+/// The sum of one block of terms: pairwise in the input type down to [`LANES`] partial sums
+/// (three additions per term: for `f32` a relative error `≤ 3u` of the sum of the terms'
+/// magnitudes), then in `f64`.
 #[inline(always)]
-fn lane_sum<T: Real>(x: &[T; BLK]) -> f64 {
+fn block_sum<T: Real>(x: &[T; BLK]) -> f64 {
     let mut a = [0.0f64; LANES];
     for c in x.chunks_exact(LANES) {
         for j in 0..LANES {
             a[j] += c[j].to_f64();
+        }
+    }
+    sum_lanes(&a)
+}
+
+/// `Σ e·(x − y)` over a block, zero where `e = 0`, in `f64` lanes: the difference of two
+/// `f32` logits is exact there, and so is its product with `e`. (In `f32` the KL would carry
+/// `~u·|x − y|` from its dominant terms, and the gradients that use the KL, `Q (ln Q − ln P −
+/// KL)` with its cancellation near the mode, would inherit it.)
+#[inline(always)]
+fn weighted_diff_sum<T: Real>(e: &[T; BLK], x: &[T; BLK], y: &[T; BLK]) -> f64 {
+    let mut a = [0.0f64; LANES];
+    for c in 0..BLK / LANES {
+        for j in 0..LANES {
+            let k = c * LANES + j;
+            a[j] += if e[k] > T::ZERO {
+                e[k].to_f64() * (x[k].to_f64() - y[k].to_f64())
+            } else {
+                0.0
+            };
         }
     }
     sum_lanes(&a)
@@ -126,10 +136,10 @@ pub(crate) fn nan_or_pos_inf<T: Real>(x: T) -> bool {
     !(x < T::INFINITY)
 }
 
-/// Result of the online pass over one row: the shifts and log-normalisers in the form pass 2
-/// uses them (`Q_i = exp((s_i − s_max)/T) / Σ_s`), and both KLs.
+/// The log-normalisers and KLs of one row, in the form the gradient passes use them
+/// (`Q_i = exp((s_i − am)/T) / Σ_s`).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Stats<T> {
+struct Stats<T> {
     /// `1/T` split into the input type (see [`Scale`]).
     inv_t: Scale<T>,
     /// Shift of the student logits: their maximum (`0` if the row is all `−∞`).
@@ -140,10 +150,10 @@ pub(crate) struct Stats<T> {
     lss: f64,
     /// `ln Σ exp((a − bm)/T)`.
     lst: f64,
-    /// `KL(P‖Q)` (may be `+∞`).
-    pub forward: f64,
-    /// `KL(Q‖P)` (may be `+∞`).
-    pub reverse: f64,
+    /// `KL(P‖Q)` (may be `+∞`); NaN if not asked for.
+    forward: f64,
+    /// `KL(Q‖P)` (may be `+∞`); NaN if not asked for.
+    reverse: f64,
 }
 
 impl<T: Real> Stats<T> {
@@ -152,12 +162,22 @@ impl<T: Real> Stats<T> {
     fn ls_minus_lt(&self) -> f64 {
         (self.am.to_f64() - self.bm.to_f64()) * self.inv_t.exact + self.lss - self.lst
     }
+    /// `e^{(s − am)/T}`, the student's unnormalised exponential.
+    #[inline(always)]
+    fn eq<const F: bool>(&self, s: T) -> T {
+        self.inv_t.exp::<F>(s - self.am)
+    }
+    /// `e^{(a − bm)/T}` for a teacher logit `a`.
+    #[inline(always)]
+    fn ep<const F: bool>(&self, a: T) -> T {
+        self.inv_t.exp::<F>(a - self.bm)
+    }
 }
 
-/// The factor `1/T` as `hi + lo` in the input type (for `f32`, `hi` alone would change the
-/// temperature by up to `u/2` relative, i.e. every exponent `z` by `u|z|/2`), and as `f64`.
+/// The factor `1/T` as the `(hi, lo)` pair of [`Real::exp_scale`] (for `f32`: `log₂e/T` in
+/// two parts, so that neither the temperature nor `log₂e` is rounded to `f32`), and as `f64`.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Scale<T> {
+struct Scale<T> {
     hi: T,
     lo: T,
     exact: f64,
@@ -165,20 +185,20 @@ pub(crate) struct Scale<T> {
 
 impl<T: Real> Scale<T> {
     /// Splits `inv_t`.
-    pub(crate) fn new(inv_t: f64) -> Self {
-        let hi = T::from_f64(inv_t);
+    fn new(inv_t: f64) -> Self {
+        let (hi, lo) = T::exp_scale(inv_t);
         Scale {
             hi,
-            lo: T::from_f64(inv_t - hi.to_f64()),
+            lo,
             exact: inv_t,
         }
     }
-    /// `d/T` in the input type (one rounding of `d·hi`, then the small correction), for
-    /// `d ≤ 0`. For `d = −∞` (a masked entry) the result is `−∞` or NaN (`∞·0` when
-    /// `lo = 0`); [`Real::exp_fast`] maps both to `0`, which is what the callers use.
+    /// `e^{d/T}` for `d ≤ 0` (a logit minus its row's maximum), with fused multiply-adds if
+    /// `F` (the AVX2 + FMA path, see [`crate::kernels::Kernel::run_fma`]); exactly `0` for
+    /// `d = −∞` (a masked entry).
     #[inline(always)]
-    fn apply(&self, d: T) -> T {
-        d * self.hi + d * self.lo
+    fn exp<const F: bool>(&self, d: T) -> T {
+        d.exp_scaled::<F>(self.hi, self.lo)
     }
 }
 
@@ -208,7 +228,7 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
             };
         }
     }
-    // Unreachable in practice: the caller saw an invalid entry in this block.
+    // Unreachable in practice: the caller saw an invalid entry at or after `base`.
     Error::NotFinite {
         arg: Arg::Q,
         index: base,
@@ -216,103 +236,186 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
     }
 }
 
-/// Maxima of two blocks, lane-wise (a serial `max` chain would not vectorise).
+/// One block of the inputs and, optionally, of up to two output buffers.
+type Out<'a, T> = Option<&'a mut [T; BLK]>;
+
+/// Splits an optional buffer into whole blocks and the rest.
+#[allow(clippy::type_complexity)]
+fn split_out<T>(o: Option<&mut [T]>) -> (Option<&mut [[T; BLK]]>, Option<&mut [T]>) {
+    match o {
+        Some(o) => {
+            let (b, r) = o.as_chunks_mut::<BLK>();
+            (Some(b), Some(r))
+        }
+        None => (None, None),
+    }
+}
+
+/// Runs `f(offset, student block, raw teacher block, o1 block, o2 block)` on every block of
+/// [`BLK`] entries of a row: whole blocks in place; the last, partial block through copies
+/// padded with entries of zero mass (student `−∞`, teacher [`Encoding::zero_mass`]) and
+/// zero outputs, of which only the first `n` are written back.
 #[inline(always)]
-fn block_max<T: Real>(xs: &[T; BLK], xt: &[T; BLK]) -> (T, T) {
+fn blocks<T: Real, E: Encoding>(
+    s: &[T],
+    t: &[T],
+    o1: Option<&mut [T]>,
+    o2: Option<&mut [T]>,
+    mut f: impl FnMut(usize, &[T; BLK], &[T; BLK], Out<'_, T>, Out<'_, T>),
+) {
+    let (sb, sr) = s.as_chunks::<BLK>();
+    let (tb, tr) = t.as_chunks::<BLK>();
+    let (mut b1, r1) = split_out(o1);
+    let (mut b2, r2) = split_out(o2);
+    for (i, (xs, xt)) in sb.iter().zip(tb).enumerate() {
+        f(
+            i * BLK,
+            xs,
+            xt,
+            b1.as_deref_mut().map(|b| &mut b[i]),
+            b2.as_deref_mut().map(|b| &mut b[i]),
+        );
+    }
+    let n = sr.len();
+    if n > 0 {
+        let mut xs = [T::NEG_INFINITY; BLK];
+        let mut xt = [E::zero_mass::<T>(); BLK];
+        xs[..n].copy_from_slice(sr);
+        xt[..n].copy_from_slice(&tr[..n]);
+        let mut y1 = [T::ZERO; BLK];
+        let mut y2 = [T::ZERO; BLK];
+        if let Some(r) = r1.as_deref() {
+            y1[..n].copy_from_slice(r);
+        }
+        if let Some(r) = r2.as_deref() {
+            y2[..n].copy_from_slice(r);
+        }
+        let (w1, w2) = (r1.is_some(), r2.is_some());
+        f(
+            sb.len() * BLK,
+            &xs,
+            &xt,
+            w1.then_some(&mut y1),
+            w2.then_some(&mut y2),
+        );
+        if let Some(r) = r1 {
+            r.copy_from_slice(&y1[..n]);
+        }
+        if let Some(r) = r2 {
+            r.copy_from_slice(&y2[..n]);
+        }
+    }
+}
+
+/// Pass 0: the maxima of the student logits and of the teacher's, lane-wise (no
+/// exponentials); validates every entry.
+#[inline(always)]
+fn maxima<T: Real, E: Encoding>(s: &[T], t: &[T]) -> Result<(T, T)> {
     let mut ms = [T::NEG_INFINITY; LANES];
     let mut mt = [T::NEG_INFINITY; LANES];
-    for (cs, ct) in xs.chunks_exact(LANES).zip(xt.chunks_exact(LANES)) {
-        for j in 0..LANES {
-            ms[j] = if cs[j] > ms[j] { cs[j] } else { ms[j] };
-            mt[j] = if ct[j] > mt[j] { ct[j] } else { mt[j] };
-        }
+    let mut bad_at = None;
+    blocks::<T, E>(
+        s,
+        t,
+        None,
+        None,
+        #[inline(always)]
+        |i0, xs, xt, _, _| {
+            let mut bad = false;
+            for c in 0..BLK / LANES {
+                for j in 0..LANES {
+                    let (a, b) = (xs[c * LANES + j], xt[c * LANES + j]);
+                    bad |= nan_or_pos_inf(a) | !E::valid(b);
+                    let y = E::logit(b);
+                    ms[j] = if a > ms[j] { a } else { ms[j] };
+                    mt[j] = if y > mt[j] { y } else { mt[j] };
+                }
+            }
+            if bad && bad_at.is_none() {
+                bad_at = Some(i0);
+            }
+        },
+    );
+    if let Some(i0) = bad_at {
+        return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
     }
     let fold = |m: [T; LANES]| {
         m.iter()
             .fold(T::NEG_INFINITY, |a, &x| if x > a { x } else { a })
     };
-    (fold(ms), fold(mt))
+    Ok((fold(ms), fold(mt)))
 }
 
-/// The shift actually subtracted: the running maximum, or `0` while a side has seen only
-/// `−∞` (its terms are all `0` then).
+/// The shift actually subtracted: the maximum, or `0` if a side is all `−∞` (its terms are
+/// all `0` then, and the row is an error).
 #[inline(always)]
 fn shift<T: Real>(m: T) -> T {
     if m == T::NEG_INFINITY { T::ZERO } else { m }
 }
 
-/// Pass 1: online log-sum-exp of both sides and both KLs. Validates every entry.
+/// Which KL sums pass 1 forms.
+#[derive(Clone, Copy)]
+struct Want {
+    forward: bool,
+    reverse: bool,
+}
+
+/// Passes 0 and 1: the maxima, then `L_s`, `L_t` and the KLs asked for, storing the
+/// unnormalised exponentials `e^{(s − am)/T}` into `store_s` and `e^{(a − bm)/T}` into
+/// `store_t` (the gradient buffers, which the gradient passes then rescale instead of
+/// evaluating the exponentials again).
 #[inline(always)]
-pub(crate) fn stats<T: Real, E: Encoding, const F: bool>(
+fn stats<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
-    inv_t: Scale<T>,
+    inv_t: f64,
+    want: Want,
+    store_s: Option<&mut [T]>,
+    store_t: Option<&mut [T]>,
 ) -> Result<Stats<T>> {
-    let it64 = inv_t.exact;
-    let (mut ms, mut mt) = (T::NEG_INFINITY, T::NEG_INFINITY);
+    let inv_t = Scale::<T>::new(inv_t);
+    let (ms, mt) = maxima::<T, E>(s, t)?;
+    let (am, bm) = (shift(ms), shift(mt));
     let (mut ss, mut st, mut us, mut ut) = (
         Acc::default(),
         Acc::default(),
         Acc::default(),
         Acc::default(),
     );
-    for (bi, (cs, ct)) in s.chunks(BLK).zip(t.chunks(BLK)).enumerate() {
-        let mut xs = [T::NEG_INFINITY; BLK];
-        let mut xt = [T::NEG_INFINITY; BLK];
-        let mut bad = false;
-        for ((x, y), (&a, &b)) in xs.iter_mut().zip(xt.iter_mut()).zip(cs.iter().zip(ct)) {
-            bad |= nan_or_pos_inf(a) | !E::valid(b);
-            *x = a;
-            *y = E::logit(b);
-        }
-        if bad {
-            return Err(first_bad::<T, E>(cs, ct, bi * BLK));
-        }
-        let (bms, bmt) = block_max(&xs, &xt);
-        if bms > ms {
-            let f = ((ms.to_f64() - bms.to_f64()) * it64).exp();
-            ss.scale(f);
-            us.scale(f);
-            ms = bms;
-        }
-        if bmt > mt {
-            let f = ((mt.to_f64() - bmt.to_f64()) * it64).exp();
-            st.scale(f);
-            ut.scale(f);
-            mt = bmt;
-        }
-        let (cs_, ct_) = (shift(ms), shift(mt));
-        // The exponentials in the input type (8 lanes of f32 per AVX2 register), then the
-        // sums in f64 lanes, with the weighted logit differences formed in f64 (the
-        // difference of two f32 logits is exact there): the KLs come out of these sums by
-        // cancellation, and the gradients of the reverse KL (and the teacher's of the
-        // forward KL) use the KL, so an f32 rounding of the sums would show in them. Two
-        // loops, so that the f32 one is not narrowed to the f64 lane count.
-        let mut es = [T::ZERO; BLK];
-        let mut et = [T::ZERO; BLK];
-        for j in 0..BLK {
-            es[j] = ex::<T, F>(inv_t.apply(xs[j] - cs_));
-            et[j] = ex::<T, F>(inv_t.apply(xt[j] - ct_));
-        }
-        let mut a_ss = [0.0f64; LANES];
-        let mut a_st = [0.0f64; LANES];
-        let mut a_us = [0.0f64; LANES];
-        let mut a_ut = [0.0f64; LANES];
-        for o in (0..BLK).step_by(LANES) {
-            for j in 0..LANES {
-                let (e, f) = (es[o + j].to_f64(), et[o + j].to_f64());
-                let d = xs[o + j].to_f64() - xt[o + j].to_f64();
-                a_ss[j] += e;
-                a_st[j] += f;
-                a_us[j] += if e > 0.0 { e * d } else { 0.0 };
-                a_ut[j] -= if f > 0.0 { f * d } else { 0.0 };
+    blocks::<T, E>(
+        s,
+        t,
+        store_s,
+        store_t,
+        #[inline(always)]
+        |_, xs, xt, o1, o2| {
+            let mut es = [T::ZERO; BLK];
+            let mut et = [T::ZERO; BLK];
+            let mut yt = [T::ZERO; BLK];
+            for j in 0..BLK {
+                let y = E::logit(xt[j]);
+                yt[j] = y;
+                es[j] = inv_t.exp::<F>(xs[j] - am);
+                et[j] = inv_t.exp::<F>(y - bm);
             }
-        }
-        ss.add(sum_lanes(&a_ss));
-        st.add(sum_lanes(&a_st));
-        us.add(sum_lanes(&a_us));
-        ut.add(sum_lanes(&a_ut));
-    }
+            if let Some(o) = o1 {
+                *o = es;
+            }
+            if let Some(o) = o2 {
+                *o = et;
+            }
+            ss.add(block_sum(&es));
+            st.add(block_sum(&et));
+            // The weighted logit differences (zero where the weight is zero: the difference may
+            // be infinite there), in f64: see `weighted_diff_sum`.
+            if want.reverse {
+                us.add(weighted_diff_sum(&es, xs, &yt));
+            }
+            if want.forward {
+                ut.add(weighted_diff_sum(&et, &yt, xs));
+            }
+        },
+    );
     let (ss, st) = (ss.total(), st.total());
     if ss <= 0.0 {
         return Err(Error::ZeroMass { arg: Arg::Q });
@@ -322,17 +425,22 @@ pub(crate) fn stats<T: Real, E: Encoding, const F: bool>(
     }
     let mut stats = Stats {
         inv_t,
-        am: shift(ms),
-        bm: shift(mt),
+        am,
+        bm,
         lss: ss.ln(),
         lst: st.ln(),
-        forward: 0.0,
-        reverse: 0.0,
+        forward: f64::NAN,
+        reverse: f64::NAN,
     };
     let d = stats.ls_minus_lt();
+    let it = inv_t.exact;
     // E_P[y − x] = (1/T)·Σ e_t (a − s) / Σ e_t, and likewise for Q.
-    stats.forward = clamp_kl(it64 * ut.total() / st + d);
-    stats.reverse = clamp_kl(it64 * us.total() / ss - d);
+    if want.forward {
+        stats.forward = clamp_kl(it * ut.total() / st + d);
+    }
+    if want.reverse {
+        stats.reverse = clamp_kl(it * us.total() / ss - d);
+    }
     Ok(stats)
 }
 
@@ -340,16 +448,6 @@ pub(crate) fn stats<T: Real, E: Encoding, const F: bool>(
 #[inline]
 fn clamp_kl(x: f64) -> f64 {
     if x < 0.0 { 0.0 } else { x }
-}
-
-/// The unnormalised exponentials of one entry: `(e^{(s − am)/T}, e^{(a − bm)/T})` with `a`
-/// the teacher's logit, and that logit.
-#[inline(always)]
-fn exps<T: Real, E: Encoding, const F: bool>(st: &Stats<T>, s: T, t: T) -> (T, T, T) {
-    let b = E::logit(t);
-    let eq = ex::<T, F>(st.inv_t.apply(s - st.am));
-    let ep = ex::<T, F>(st.inv_t.apply(b - st.bm));
-    (eq, ep, b)
 }
 
 /// `(a − b)/T − k`, the log-ratio factor of a gradient (`ln P − ln Q − KL` and the like),
@@ -360,9 +458,41 @@ fn log_ratio<T: Real>(a: T, b: T, it: f64, k: f64) -> T {
     T::from_f64((a.to_f64() - b.to_f64()) * it - k)
 }
 
-/// Pass 2 of the forward KL: writes `g/T (Q − P)` and (optionally) `g/T · P (ln P − ln Q − KL)`.
+/// One dense row of a divergence (`div` resolved: `0 < β < 1` for JSD): passes 0–3, the
+/// value (unscaled) and the gradients scaled by `g`, written into `gs` (student) and `gt`
+/// (teacher) if given. `F`: fused multiply-adds in the exponentials (the AVX2 + FMA path).
 #[inline(always)]
-pub(crate) fn grad_forward<T: Real, E: Encoding, const F: bool>(
+pub(crate) fn row<T: Real, E: Encoding, const F: bool>(
+    div: Divergence,
+    s: &[T],
+    t: &[T],
+    inv_t: f64,
+    g: f64,
+    mut gs: Option<&mut [T]>,
+    mut gt: Option<&mut [T]>,
+) -> Result<f64> {
+    let want = Want {
+        forward: matches!(div, Divergence::Forward),
+        reverse: matches!(div, Divergence::Reverse),
+    };
+    let st = stats::<T, E, F>(s, t, inv_t, want, gs.as_deref_mut(), gt.as_deref_mut())?;
+    Ok(match div {
+        Divergence::Forward => {
+            grad_forward::<T, E, F>(s, t, &st, g, gs, gt);
+            st.forward
+        }
+        Divergence::Reverse => {
+            grad_reverse::<T, E, F>(s, t, &st, g, gs, gt);
+            st.reverse
+        }
+        Divergence::Jsd { beta } => jsd::<T, E, F>(s, t, &st, beta, g, gs, gt),
+    })
+}
+
+/// Pass 2 of the forward KL: writes `g/T (Q − P)` and (optionally)
+/// `g/T · P (ln P − ln Q − KL)`, from the exponentials pass 1 stored in the buffers.
+#[inline(always)]
+fn grad_forward<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -374,41 +504,53 @@ pub(crate) fn grad_forward<T: Real, E: Encoding, const F: bool>(
     // Q = e_q / Σ_s, P = e_p / Σ_t.
     let ks = T::from_f64(c * (-st.lss).exp());
     let kt = T::from_f64(c * (-st.lst).exp());
-    match (gs, gt) {
-        (Some(gs), None) => {
-            for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
-                let (eq, ep, _) = exps::<T, E, F>(st, a, b);
-                *o = ks * eq - kt * ep;
-            }
-        }
-        (gs, Some(gt)) => {
-            let finite = st.forward.is_finite();
-            // ln P − ln Q − KL = (a − s)/T − k0.
-            let k0 = -st.ls_minus_lt() + st.forward;
-            let it = st.inv_t.exact;
-            let mut gs = gs;
-            for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
-                let (eq, ep, lb) = exps::<T, E, F>(st, a, b);
-                if let Some(gs) = gs.as_deref_mut() {
-                    gs[i] = ks * eq - kt * ep;
-                }
-                let v = if ep > T::ZERO && finite {
-                    ep * log_ratio(lb, a, it, k0)
-                } else {
-                    T::ZERO
-                };
-                gt[i] = kt * v;
-            }
-        }
-        (None, None) => {}
+    let finite = st.forward.is_finite();
+    // ln P − ln Q − KL = (a − s)/T − k0.
+    let k0 = -st.ls_minus_lt() + st.forward;
+    let it = st.inv_t.exact;
+    if gs.is_none() && gt.is_none() {
+        return;
     }
+    blocks::<T, E>(
+        s,
+        t,
+        gs,
+        gt,
+        #[inline(always)]
+        |_, xs, xt, o1, o2| match o2 {
+            None => {
+                if let Some(o) = o1 {
+                    for j in 0..BLK {
+                        let ep = st.ep::<F>(E::logit(xt[j]));
+                        o[j] = ks * o[j] - kt * ep;
+                    }
+                }
+            }
+            Some(ot) => {
+                let ep = *ot;
+                if let Some(o) = o1 {
+                    for j in 0..BLK {
+                        o[j] = ks * o[j] - kt * ep[j];
+                    }
+                }
+                for j in 0..BLK {
+                    let v = if ep[j] > T::ZERO && finite {
+                        ep[j] * log_ratio(E::logit(xt[j]), xs[j], it, k0)
+                    } else {
+                        T::ZERO
+                    };
+                    ot[j] = kt * v;
+                }
+            }
+        },
+    );
 }
 
 /// Pass 2 of the reverse KL: writes `g/T · Q (ln Q − ln P − KL)` and (optionally)
-/// `g/T (P − Q)`. If the KL is `+∞` (teacher zero under student mass) the student gradient is
-/// zero: no finite gradient exists.
+/// `g/T (P − Q)`, from the exponentials pass 1 stored in the buffers. If the KL is `+∞`
+/// (teacher zero under student mass) the gradients are zero: no finite gradient exists.
 #[inline(always)]
-pub(crate) fn grad_reverse<T: Real, E: Encoding, const F: bool>(
+fn grad_reverse<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -423,43 +565,52 @@ pub(crate) fn grad_reverse<T: Real, E: Encoding, const F: bool>(
         }
         return;
     }
+    if gs.is_none() && gt.is_none() {
+        return;
+    }
     let ks = T::from_f64(c * (-st.lss).exp());
     let kt = T::from_f64(c * (-st.lst).exp());
     // ln Q − ln P − KL = (s − a)/T − k1.
     let k1 = st.ls_minus_lt() + st.reverse;
     let it = st.inv_t.exact;
-    let student = |eq: T, a: T, lb: T| {
-        if eq > T::ZERO {
-            ks * (eq * log_ratio(a, lb, it, k1))
-        } else {
-            T::ZERO
-        }
-    };
-    match (gs, gt) {
-        (Some(gs), None) => {
-            for ((o, &a), &b) in gs.iter_mut().zip(s).zip(t) {
-                let lb = E::logit(b);
-                let eq = ex::<T, F>(st.inv_t.apply(a - st.am));
-                *o = student(eq, a, lb);
-            }
-        }
-        (gs, Some(gt)) => {
-            let mut gs = gs;
-            for (i, (&a, &b)) in s.iter().zip(t).enumerate() {
-                let (eq, ep, lb) = exps::<T, E, F>(st, a, b);
-                if let Some(gs) = gs.as_deref_mut() {
-                    gs[i] = student(eq, a, lb);
+    blocks::<T, E>(
+        s,
+        t,
+        gs,
+        gt,
+        #[inline(always)]
+        |_, xs, xt, o1, o2| {
+            let mut eq = [T::ZERO; BLK];
+            match &o1 {
+                Some(o) => eq = **o,
+                None => {
+                    for j in 0..BLK {
+                        eq[j] = st.eq::<F>(xs[j]);
+                    }
                 }
-                gt[i] = kt * ep - ks * eq;
             }
-        }
-        (None, None) => {}
-    }
+            if let Some(o) = o1 {
+                for j in 0..BLK {
+                    o[j] = if eq[j] > T::ZERO {
+                        ks * (eq[j] * log_ratio(xs[j], E::logit(xt[j]), it, k1))
+                    } else {
+                        T::ZERO
+                    };
+                }
+            }
+            if let Some(o) = o2 {
+                for j in 0..BLK {
+                    o[j] = kt * o[j] - ks * eq[j];
+                }
+            }
+        },
+    );
 }
 
-/// JSD_β of one row (`0 < β < 1`), with gradients if buffers are given (passes 2 and 3).
+/// JSD_β of one row (`0 < β < 1`), with gradients if buffers are given (passes 2 and 3;
+/// the buffers hold pass 1's exponentials on entry).
 #[inline(always)]
-pub(crate) fn jsd<T: Real, E: Encoding, const F: bool>(
+fn jsd<T: Real, E: Encoding, const F: bool>(
     s: &[T],
     t: &[T],
     st: &Stats<T>,
@@ -469,58 +620,92 @@ pub(crate) fn jsd<T: Real, E: Encoding, const F: bool>(
     mut gt: Option<&mut [T]>,
 ) -> f64 {
     let (wp, wq) = (T::from_f64(beta), T::from_f64(1.0 - beta));
+    let (wp64, wq64) = (beta, 1.0 - beta);
     let (iss, ist) = ((-st.lss).exp(), (-st.lst).exp());
     let (iss_t, ist_t) = (T::from_f64(iss), T::from_f64(ist));
     let mut sum_u = Acc::default();
     let mut sum_v = Acc::default();
-    let mut i0 = 0;
-    for (cs, ct) in s.chunks(BLK).zip(t.chunks(BLK)) {
-        let n = cs.len();
-        let mut xs = [T::NEG_INFINITY; BLK];
-        let mut xt = [T::NEG_INFINITY; BLK];
-        for ((x, y), (&a, &b)) in xs.iter_mut().zip(xt.iter_mut()).zip(cs.iter().zip(ct)) {
-            *x = a;
-            *y = E::logit(b);
-        }
-        let mut qu = [T::ZERO; BLK];
-        let mut pv = [T::ZERO; BLK];
-        for j in 0..BLK {
-            let q = ex::<T, F>(st.inv_t.apply(xs[j] - st.am)) * iss_t;
-            let p = ex::<T, F>(st.inv_t.apply(xt[j] - st.bm)) * ist_t;
-            // ln(Q/M) and ln(P/M) as logarithms of ratios, not differences of logarithms:
-            // the error stays a few u absolute instead of u·|ln Q|.
-            let inv_m = T::ONE / (wp * p + wq * q);
-            let lqm = (q * inv_m).ln_fast();
-            let lpm = (p * inv_m).ln_fast();
-            qu[j] = if q > T::ZERO { q * (wq * lqm) } else { T::ZERO };
-            pv[j] = if p > T::ZERO { p * (wp * lpm) } else { T::ZERO };
-        }
-        sum_u.add(lane_sum(&qu));
-        sum_v.add(lane_sum(&pv));
-        if let Some(gs) = gs.as_deref_mut() {
-            gs[i0..i0 + n].copy_from_slice(&qu[..n]);
-        }
-        if let Some(gt) = gt.as_deref_mut() {
-            gt[i0..i0 + n].copy_from_slice(&pv[..n]);
-        }
-        i0 += n;
-    }
+    blocks::<T, E>(
+        s,
+        t,
+        gs.as_deref_mut(),
+        gt.as_deref_mut(),
+        #[inline(always)]
+        |_, xs, xt, o1, o2| {
+            let mut eq = [T::ZERO; BLK];
+            let mut ep = [T::ZERO; BLK];
+            match &o1 {
+                Some(o) => eq = **o,
+                None => {
+                    for j in 0..BLK {
+                        eq[j] = st.eq::<F>(xs[j]);
+                    }
+                }
+            }
+            match &o2 {
+                Some(o) => ep = **o,
+                None => {
+                    for j in 0..BLK {
+                        ep[j] = st.ep::<F>(E::logit(xt[j]));
+                    }
+                }
+            }
+            let mut qu = [T::ZERO; BLK];
+            let mut pv = [T::ZERO; BLK];
+            let mut u = [T::ZERO; BLK];
+            let mut v = [T::ZERO; BLK];
+            for j in 0..BLK {
+                let q = eq[j] * iss_t;
+                let p = ep[j] * ist_t;
+                // ln(Q/M) and ln(P/M) as logarithms of ratios, not differences of
+                // logarithms, with the ratios formed in f64 and rounded once: the error of
+                // each logarithm stays `≤ u/2` absolute (plus its own rounding) instead of
+                // `u·|ln Q|`, which the gradients need where `u ≈ Σ Q u`.
+                let (q64, p64) = (q.to_f64(), p.to_f64());
+                let inv_m = 1.0 / (wp64 * p64 + wq64 * q64);
+                let lqm = T::from_f64(q64 * inv_m).ln_fast();
+                let lpm = T::from_f64(p64 * inv_m).ln_fast();
+                u[j] = if q > T::ZERO { wq * lqm } else { T::ZERO };
+                v[j] = if p > T::ZERO { wp * lpm } else { T::ZERO };
+                qu[j] = q * u[j];
+                pv[j] = p * v[j];
+            }
+            sum_u.add(block_sum(&qu));
+            sum_v.add(block_sum(&pv));
+            if let Some(o) = o1 {
+                *o = u;
+            }
+            if let Some(o) = o2 {
+                *o = v;
+            }
+        },
+    );
     let (ku, kv) = (sum_u.total(), sum_v.total());
     let c = g * st.inv_t.exact;
-    let c_t = T::from_f64(c);
-    if let Some(gs) = gs {
-        let k = T::from_f64(c * ku * iss);
-        for (o, &a) in gs.iter_mut().zip(s) {
-            let eq = ex::<T, F>(st.inv_t.apply(a - st.am));
-            *o = c_t * *o - k * eq;
-        }
-    }
-    if let Some(gt) = gt {
-        let k = T::from_f64(c * kv * ist);
-        for (o, &b) in gt.iter_mut().zip(t) {
-            let ep = ex::<T, F>(st.inv_t.apply(E::logit(b) - st.bm));
-            *o = c_t * *o - k * ep;
-        }
+    if gs.is_some() || gt.is_some() {
+        // Pass 3: `g/T · Q (u − Σ Q u)` and `g/T · P (v − Σ P v)`, with `Q`, `P` from their
+        // exponentials again; the differences are formed first (exact where they cancel).
+        let (cs, ct) = (T::from_f64(c * iss), T::from_f64(c * ist));
+        let (ku_t, kv_t) = (T::from_f64(ku), T::from_f64(kv));
+        blocks::<T, E>(
+            s,
+            t,
+            gs,
+            gt,
+            #[inline(always)]
+            |_, xs, xt, o1, o2| {
+                if let Some(o) = o1 {
+                    for j in 0..BLK {
+                        o[j] = cs * (st.eq::<F>(xs[j]) * (o[j] - ku_t));
+                    }
+                }
+                if let Some(o) = o2 {
+                    for j in 0..BLK {
+                        o[j] = ct * (st.ep::<F>(E::logit(xt[j])) * (o[j] - kv_t));
+                    }
+                }
+            },
+        );
     }
     clamp_kl(ku + kv)
 }

@@ -61,6 +61,8 @@ pub(crate) trait Encoding: Sync {
     fn logit<T: Real>(x: T) -> T;
     /// Whether a raw entry is acceptable.
     fn valid<T: Real>(x: T) -> bool;
+    /// A valid raw entry of zero mass (logit `−∞`): the padding of partial blocks.
+    fn zero_mass<T: Real>() -> T;
 }
 
 /// Logits and log-probabilities: the entry itself; `−∞` allowed, NaN and `+∞` not.
@@ -77,6 +79,10 @@ impl Encoding for AsLogit {
     fn valid<T: Real>(x: T) -> bool {
         !super::rows::nan_or_pos_inf(x)
     }
+    #[inline(always)]
+    fn zero_mass<T: Real>() -> T {
+        T::NEG_INFINITY
+    }
 }
 
 impl Encoding for AsProb {
@@ -88,5 +94,9 @@ impl Encoding for AsProb {
     fn valid<T: Real>(x: T) -> bool {
         // `≥ 0` and `< ∞` (false for NaN).
         x >= T::ZERO && x < T::INFINITY
+    }
+    #[inline(always)]
+    fn zero_mass<T: Real>() -> T {
+        T::ZERO
     }
 }
