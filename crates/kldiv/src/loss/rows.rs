@@ -5,49 +5,64 @@
 //! weight). With `x = s/T`, `y = a/T`, `L_s = logsumexp(x)`, `L_t = logsumexp(y)`,
 //! `ln Q = x − L_s`, `ln P = y − L_t`:
 //!
-//! * **Pass 1** (online log-sum-exp, blocks of [`BLK`] entries): `L_s`, `L_t` and the two
-//!   weighted means `E_Q[x − y]`, `E_P[y − x]`, rescaled whenever the running maximum grows.
-//!   They give both KLs without a second pass:
-//!   `KL(P‖Q) = E_P[y − x] − (L_t − L_s)` and `KL(Q‖P) = E_Q[x − y] − (L_s − L_t)`.
+//! * **Pass 0**: the maxima of `s` and `a` (lane-wise, no exponentials) and the validation of
+//!   every entry. The maxima are the shifts of all exponentials below (no online rescaling).
+//! * **Pass 1** (blocks of [`BLK`] entries): the unnormalised exponentials
+//!   `e_q = e^{(s − max s)/T}`, `e_p = e^{(a − max a)/T}`, their sums (so `L_s`, `L_t`) and the
+//!   one weighted mean the divergence needs, `E_P[y − x]` (forward) or `E_Q[x − y]`
+//!   (reverse), which gives the KL without a second pass:
+//!   `KL(P‖Q) = E_P[y − x] − (L_t − L_s)`, `KL(Q‖P) = E_Q[x − y] − (L_s − L_t)`. The
+//!   exponentials are **stored in the gradient buffers** given (`e_q` in the student's,
+//!   `e_p` in the teacher's), so that pass 2 rescales them instead of evaluating them again:
+//!   no extra memory, and per entry 3 exponentials for the forward KL with the student
+//!   gradient (2 with both gradients), 2 for the reverse KL, 4 for JSD.
 //! * **Pass 2** (only with gradients, or for JSD): element-wise gradients
 //!   * forward: `∂/∂s = g/T (Q − P)`, `∂/∂a = g/T · P (ln P − ln Q − KL)`;
 //!   * reverse: `∂/∂s = g/T · Q (ln Q − ln P − KL)`, `∂/∂a = g/T (P − Q)`;
 //!   * JSD: with `ln M = ln(βP + (1−β)Q)`, `u = (1−β)(ln Q − ln M)`, `v = β(ln P − ln M)`:
 //!     value `Σ Q u + Σ P v`, `∂/∂s = g/T · Q (u − Σ Q u)`, `∂/∂a = g/T · P (v − Σ P v)`.
-//! * **Pass 3** (JSD with gradients only): subtracts the softmax projection `Q·Σ Q u`
-//!   (and `P·Σ P v`), whose sums are known only after pass 2.
+//!     Pass 2 forms the sums and leaves `u` (and `v`) in the buffers.
+//! * **Pass 3** (JSD with gradients only): `g/T · Q (u − Σ Q u)` (and `g/T · P (v − Σ P v)`),
+//!   with `Q` (`P`) from its exponential again, since the sums are known only after pass 2.
 //!
 //! ## Arithmetic
 //!
 //! The element-wise work runs in the **input type's own arithmetic** — `f32` rows in `f32`
-//! (8 lanes per AVX2 register), `f64` rows in `f64` — with the branch-free
-//! [`Real::exp_fast`] / [`Real::ln_fast`], so the loops vectorise (and use AVX2 through
-//! [`crate::kernels::vectorized`]). Exponents are formed as `(s − max s)·(1/T)`: the
-//! difference is exact (Sterbenz) wherever the exponential is not negligible, so large logits
-//! (±1e4) lose nothing before the product, and `1/T` is split in two parts ([`Scale`]) so that
-//! the temperature is not rounded to `f32`. Every sum accumulates in `f64` lanes ([`LANES`]
-//! per block of [`BLK`] entries, merged in a fixed order into compensated `f64`
-//! accumulators), with the logit differences of pass 1 formed in `f64` (exact for `f32`
-//! logits); the log-sum-exps, the KLs and every per-row constant of pass 2 are `f64`, and the
-//! log-ratio factors of the gradients (`ln Q − ln P − KL`) are evaluated in `f64` and rounded
-//! once. Zeros of `P` or `Q` are selected out of every product, so no `0 · ∞` NaN can appear.
-//! On the AVX2 + FMA path ([`crate::kernels::Kernel::run_fma`], the `F` parameter here) the
-//! exponentials use fused multiply-adds ([`crate::kernels::fast_exp_f32_fma`]); its results
-//! can differ from the portable path's in the last bits, within the same bounds, and are
-//! deterministic on a given CPU.
+//! (8 lanes per AVX2 register), `f64` rows in `f64` — with branch-free exponentials
+//! ([`Real::exp_scaled`]) and logarithms ([`Real::ln_fast`]), so the loops vectorise (and
+//! use AVX2 through [`crate::kernels::vectorized`]). Exponents are formed as
+//! `(s − max s)·(1/T)`: the difference is exact (Sterbenz) wherever the logit is within a
+//! factor 2 of the maximum, so large logits (±1e4) lose nothing before the product, and
+//! rounded once (`u/2` relative) otherwise; `1/T` is kept in two parts ([`Scale`]; for `f32`
+//! `log₂e/T`, the exponential works in base 2) so that the temperature is not rounded to
+//! `f32`, and the `f32` exponential carries the rounding error of its exponent into the
+//! reduced argument ([`crate::kernels::exp2_scaled_f32`]). Every sum accumulates in `f64`
+//! lanes ([`LANES`] per block of [`BLK`] entries, merged in a fixed order into compensated
+//! `f64` accumulators), with the logit differences of pass 1 formed in `f64` (exact for `f32`
+//! logits, and so are their products with the `f32` exponentials); the log-sum-exps, the KLs
+//! and every per-row constant of passes 2 and 3 are `f64`, and the log-ratio factors of the KL
+//! gradients (`ln Q − ln P − KL`) are evaluated in `f64` and rounded once. JSD forms the
+//! ratios `Q/M` and `P/M` in `f64` and rounds them once before the `f32` logarithm. Zeros of
+//! `P` or `Q` are selected out of every product, so no `0 · ∞` NaN can appear. On the AVX2 +
+//! FMA path ([`crate::kernels::Kernel::run_fma`], the `F` parameter here) the exponentials
+//! use fused multiply-adds; their results can differ from the portable path's in the last
+//! bits, within the same bounds, and are deterministic on a given CPU.
 //!
 //! **Accuracy of the `f32` path** (`u = 2⁻²⁴`; measured and asserted in
 //! `tests/loss_f32.rs` against the `f64` path on the same inputs): each exponential carries
-//! `< 5u` ([`crate::kernels::fast_exp_f32`], relative error `< 3e-7`) plus `≤ 2u·|z|` from the
-//! rounding of its exponent `z`, so every probability in a gradient is accurate to
-//! `(8 + 2|z|)u` relative (the absolute error `≤ (8p + 0.8·max p)u`, since `|z|e^z ≤ 1/e`). The
-//! KLs come from `f64` sums of these terms: their error is the weighted mean of the terms'
-//! relative errors times `|x − y|`, bounded by `10u·(E|x − y| + 2)` absolute and in practice
-//! ~`10⁻⁸` for LLM-sized rows (it is this accuracy the KL-dependent gradients need: the torch
-//! reference test holds them to `10⁻⁶` of the largest gradient entry). JSD evaluates
-//! `ln(Q/M)` and `ln(P/M)` as logarithms of ratios (`< 10u` absolute each), so its value is
-//! accurate to `~10u` absolute. The `f64` path is the same code in `f64` (u = 2⁻⁵³, plus the
-//! few-ulp [`crate::kernels::fast_exp`]).
+//! `< 2u` ([`crate::kernels::exp2_scaled_f32`]) plus `≤ u·|z|/2` from the rounding of the
+//! difference `s − max s` (`z` the exponent `(s − max s)/T`), so every probability in a
+//! gradient, after its rescaling by the `f64` normaliser rounded to `f32`, is accurate to
+//! `(8 + 2|z|)u` relative (the bound asserted; the absolute error `≤ (8p + 0.8·max p)u`,
+//! since `|z|e^z ≤ 1/e`). The KLs come from `f64` sums of these terms: their error is the
+//! weighted mean of the terms' relative errors times `|x − y|`, bounded by
+//! `10u·(E|x − y| + 2)` absolute and in practice ~`10⁻⁸` for LLM-sized rows (it is this
+//! accuracy the KL-dependent gradients need: the torch reference test holds them to `10⁻⁶`
+//! of the largest gradient entry; `f32` block sums, or `f32` products `e·(x − y)`, measured
+//! ~`3·10⁻⁷` and failed it). JSD's logarithms `ln(Q/M)`, `ln(P/M)` are accurate to
+//! `≤ u/2 + 1 ulp` absolute each (the gradient `Q (u − Σ Q u)` needs this where `u ≈ Σ Q u`),
+//! so its value is accurate to a few `u` absolute. The `f64` path is the same code in `f64`
+//! (u = 2⁻⁵³, plus the few-ulp [`crate::kernels::fast_exp`]).
 //!
 //! The result depends only on the row (no threads inside a row): the same input gives the
 //! same bits on any number of threads.
@@ -94,9 +109,9 @@ fn sum_lanes(a: &[f64; LANES]) -> f64 {
     ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
 }
 
-/// The sum of one block of terms: pairwise in the input type down to [`LANES`] partial sums
-/// (three additions per term: for `f32` a relative error `≤ 3u` of the sum of the terms'
-/// magnitudes), then in `f64`.
+/// The sum of one block of terms in `f64` lanes (term `j` to lane `j mod LANES`, the shape
+/// the vectoriser wants). (Summing in `f32` first would be cheaper, but its `~3u` relative
+/// error shows in the KL-dependent gradients, see the module docs.)
 #[inline(always)]
 fn block_sum<T: Real>(x: &[T; BLK]) -> f64 {
     let mut a = [0.0f64; LANES];
@@ -116,9 +131,9 @@ fn block_sum<T: Real>(x: &[T; BLK]) -> f64 {
 fn weighted_diff_sum<T: Real>(e: &[T; BLK], x: &[T; BLK], y: &[T; BLK]) -> f64 {
     let mut a = [0.0f64; LANES];
     for c in 0..BLK / LANES {
-        for j in 0..LANES {
+        for (j, aj) in a.iter_mut().enumerate() {
             let k = c * LANES + j;
-            a[j] += if e[k] > T::ZERO {
+            *aj += if e[k] > T::ZERO {
                 e[k].to_f64() * (x[k].to_f64() - y[k].to_f64())
             } else {
                 0.0
@@ -239,16 +254,14 @@ fn first_bad<T: Real, E: Encoding>(s: &[T], t: &[T], base: usize) -> Error {
 /// One block of the inputs and, optionally, of up to two output buffers.
 type Out<'a, T> = Option<&'a mut [T; BLK]>;
 
-/// Splits an optional buffer into whole blocks and the rest.
-#[allow(clippy::type_complexity)]
-fn split_out<T>(o: Option<&mut [T]>) -> (Option<&mut [[T; BLK]]>, Option<&mut [T]>) {
-    match o {
-        Some(o) => {
-            let (b, r) = o.as_chunks_mut::<BLK>();
-            (Some(b), Some(r))
-        }
-        None => (None, None),
-    }
+/// The next whole block of an optional buffer.
+#[inline(always)]
+fn next_block<'a, T>(
+    it: &mut Option<std::slice::ChunksExactMut<'a, T>>,
+) -> Option<&'a mut [T; BLK]> {
+    it.as_mut()
+        .and_then(|it| it.next())
+        .and_then(|c| <&mut [T; BLK]>::try_from(c).ok())
 }
 
 /// Runs `f(offset, student block, raw teacher block, o1 block, o2 block)` on every block of
@@ -263,19 +276,20 @@ fn blocks<T: Real, E: Encoding>(
     o2: Option<&mut [T]>,
     mut f: impl FnMut(usize, &[T; BLK], &[T; BLK], Out<'_, T>, Out<'_, T>),
 ) {
-    let (sb, sr) = s.as_chunks::<BLK>();
-    let (tb, tr) = t.as_chunks::<BLK>();
-    let (mut b1, r1) = split_out(o1);
-    let (mut b2, r2) = split_out(o2);
-    for (i, (xs, xt)) in sb.iter().zip(tb).enumerate() {
-        f(
-            i * BLK,
-            xs,
-            xt,
-            b1.as_deref_mut().map(|b| &mut b[i]),
-            b2.as_deref_mut().map(|b| &mut b[i]),
-        );
+    let (cs, ct) = (s.chunks_exact(BLK), t.chunks_exact(BLK));
+    let (sr, tr) = (cs.remainder(), ct.remainder());
+    let nb = s.len() / BLK;
+    let mut i1 = o1.map(|o| o.chunks_exact_mut(BLK));
+    let mut i2 = o2.map(|o| o.chunks_exact_mut(BLK));
+    for (i, (a, b)) in cs.zip(ct).enumerate() {
+        // Always whole blocks (`chunks_exact`).
+        let (Ok(xs), Ok(xt)) = (<&[T; BLK]>::try_from(a), <&[T; BLK]>::try_from(b)) else {
+            continue;
+        };
+        f(i * BLK, xs, xt, next_block(&mut i1), next_block(&mut i2));
     }
+    let r1 = i1.map(|it| it.into_remainder());
+    let r2 = i2.map(|it| it.into_remainder());
     let n = sr.len();
     if n > 0 {
         let mut xs = [T::NEG_INFINITY; BLK];
@@ -292,7 +306,7 @@ fn blocks<T: Real, E: Encoding>(
         }
         let (w1, w2) = (r1.is_some(), r2.is_some());
         f(
-            sb.len() * BLK,
+            nb * BLK,
             &xs,
             &xt,
             w1.then_some(&mut y1),
