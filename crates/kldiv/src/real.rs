@@ -103,6 +103,11 @@ pub trait Real:
     /// [`Real::exp_fast_fma`]). Exactly `0` for `−∞`, NaN, and below the underflow threshold
     /// (`c·d < −708`, resp. `c·d·log₂e < −126.5`).
     fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self;
+    /// `ln x` for positive, normal `x`, branch-free and without a division where that is
+    /// cheaper: for `f32` a polynomial (relative error `< 2·2⁻²⁴`, fused multiply-adds if
+    /// `F`); for `f64`, [`crate::kernels::ln_f64`]. Other arguments give unspecified
+    /// (possibly NaN) results for `f32`: callers select them out.
+    fn ln_pos<const F: bool>(self) -> Self;
 }
 
 impl Real for f32 {
@@ -136,6 +141,10 @@ impl Real for f32 {
     fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self {
         crate::kernels::exp2_scaled_f32::<F>(self, hi, lo)
     }
+    #[inline(always)]
+    fn ln_pos<const F: bool>(self) -> Self {
+        crate::kernels::ln_pos_f32::<F>(self)
+    }
 }
 
 impl Real for f64 {
@@ -166,5 +175,9 @@ impl Real for f64 {
     #[inline(always)]
     fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self {
         crate::kernels::fast_exp(self * hi + self * lo)
+    }
+    #[inline(always)]
+    fn ln_pos<const F: bool>(self) -> Self {
+        crate::kernels::ln_f64(self)
     }
 }

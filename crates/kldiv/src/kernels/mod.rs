@@ -27,7 +27,7 @@ mod terms;
 mod vectorized;
 
 pub use exp::{exp_f32, exp_f64};
-pub(crate) use fastmath::exp2_scaled_f32;
+pub(crate) use fastmath::{exp2_scaled_f32, ln_pos_f32};
 pub use fastmath::{fast_exp, fast_exp_f32, fast_exp_f32_fma};
 pub use ln::{ln_f32, ln_f64};
 pub use terms::{kl_excess, kl_term, ln_ratio};

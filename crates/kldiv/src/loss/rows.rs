@@ -29,7 +29,7 @@
 //!
 //! The element-wise work runs in the **input type's own arithmetic** — `f32` rows in `f32`
 //! (8 lanes per AVX2 register), `f64` rows in `f64` — with branch-free exponentials
-//! ([`Real::exp_scaled`]) and logarithms ([`Real::ln_fast`]), so the loops vectorise (and
+//! ([`Real::exp_scaled`]) and logarithms ([`Real::ln_pos`], without a division), so the loops vectorise (and
 //! use AVX2 through [`crate::kernels::vectorized`]). Exponents are formed as
 //! `(s − max s)·(1/T)`: the difference is exact (Sterbenz) wherever the logit is within a
 //! factor 2 of the maximum, so large logits (±1e4) lose nothing before the product, and
@@ -60,7 +60,7 @@
 //! accuracy the KL-dependent gradients need: the torch reference test holds them to `10⁻⁶`
 //! of the largest gradient entry; `f32` block sums, or `f32` products `e·(x − y)`, measured
 //! ~`3·10⁻⁷` and failed it). JSD's logarithms `ln(Q/M)`, `ln(P/M)` are accurate to
-//! `≤ u/2 + 1 ulp` absolute each (the gradient `Q (u − Σ Q u)` needs this where `u ≈ Σ Q u`),
+//! `≤ u/2 + 2u·|ln|` absolute each (the gradient `Q (u − Σ Q u)` needs this where `u ≈ Σ Q u`),
 //! so its value is accurate to a few `u` absolute. The `f64` path is the same code in `f64`
 //! (u = 2⁻⁵³, plus the few-ulp [`crate::kernels::fast_exp`]).
 //!
@@ -677,8 +677,9 @@ fn jsd<T: Real, E: Encoding, const F: bool>(
                 // `u·|ln Q|`, which the gradients need where `u ≈ Σ Q u`.
                 let (q64, p64) = (q.to_f64(), p.to_f64());
                 let inv_m = 1.0 / (wp64 * p64 + wq64 * q64);
-                let lqm = T::from_f64(q64 * inv_m).ln_fast();
-                let lpm = T::from_f64(p64 * inv_m).ln_fast();
+                // (Zero ratios give garbage here; they are selected out below.)
+                let lqm = T::from_f64(q64 * inv_m).ln_pos::<F>();
+                let lpm = T::from_f64(p64 * inv_m).ln_pos::<F>();
                 u[j] = if q > T::ZERO { wq * lqm } else { T::ZERO };
                 v[j] = if p > T::ZERO { wp * lpm } else { T::ZERO };
                 qu[j] = q * u[j];
