@@ -204,7 +204,7 @@ pub(crate) fn ln_pos_f32<const F: bool>(x: f32) -> f32 {
         -2.499_999_399_3e-1,
         3.333_333_117_4e-1,
     ];
-    const LN2_HI: f32 = 0.693_359_375;
+    const LN2_HI: f32 = 0.693_359_4; // 355/512, exact
     const LN2_LO: f32 = -2.121_944_4e-4;
     // Shift the mantissa range to [√½, √2) by biasing with the bits of √½.
     let ui = x.to_bits().wrapping_add(0x3f80_0000 - 0x3f35_04f3);
