@@ -98,10 +98,11 @@ pub trait Real:
     fn exp_scale(c: f64) -> (Self, Self);
     /// `e^{c·d}` for `d ≤ 0`, `−∞` or NaN, with `(hi, lo)` from [`Real::exp_scale`]`(c)`,
     /// branch-free: for `f64`, [`crate::kernels::fast_exp`]`(d·hi + d·lo)` (a few ulp); for
-    /// `f32`, `2^{d·hi + d·lo}` (relative error `< 2·2⁻²⁴` for the exponent as rounded, which
-    /// carries `≤ u·|c·d|` with `u = 2⁻²⁴`; fused multiply-adds if `F`, see
-    /// [`Real::exp_fast_fma`]). Exactly `0` for `−∞`, NaN, and below the underflow threshold
-    /// (`c·d < −708`, resp. `c·d·log₂e < −126.5`).
+    /// `f32`, `2^{d·(hi + lo)}` with the rounding error of the exponent carried into the
+    /// reduced argument (relative error `< 2·2⁻²⁴` of the exact value for the given `d`,
+    /// whatever its size; fused multiply-adds if `F`, see [`Real::exp_fast_fma`]). Exactly
+    /// `0` for `−∞`, NaN, and below the underflow threshold (`c·d < −708`, resp.
+    /// `c·d·log₂e < −126.5`).
     fn exp_scaled<const F: bool>(self, hi: Self, lo: Self) -> Self;
     /// `ln x` for positive, normal `x`, branch-free and without a division where that is
     /// cheaper: for `f32` a polynomial (relative error `< 2·2⁻²⁴`, fused multiply-adds if
