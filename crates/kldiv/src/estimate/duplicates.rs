@@ -144,10 +144,38 @@ fn cmp_rows(a: &[f64], b: &[f64]) -> Ordering {
 
 /// Row indices sorted by coordinates (ties by index).
 fn sorted_rows(p: &Points<'_>) -> Vec<usize> {
-    let mut ix: Vec<usize> = (0..p.len()).collect();
-    // The order is total (ties by index), so an unstable parallel sort is deterministic.
-    ix.par_sort_unstable_by(|&a, &b| cmp_rows(p.row(a), p.row(b)).then(a.cmp(&b)));
+    let by_rows = |&a: &usize, &b: &usize| cmp_rows(p.row(a), p.row(b)).then(a.cmp(&b));
+    if p.is_empty() || p.dim() == 0 || p.data().iter().step_by(p.dim()).any(|v| v.is_nan()) {
+        let mut ix: Vec<usize> = (0..p.len()).collect();
+        // The order is total (ties by index), so an unstable parallel sort is deterministic.
+        ix.par_sort_unstable_by(by_rows);
+        return ix;
+    }
+    // The same order, faster: sort (first coordinate as an ordered integer, index) pairs, which
+    // needs no access to the rows, then order each run of equal first coordinates by the whole
+    // row (such runs are rare and short in continuous data).
+    let mut keyed: Vec<(u64, usize)> = (0..p.len()).map(|i| (order_key(p.row(i)[0]), i)).collect();
+    keyed.par_sort_unstable();
+    let mut ix: Vec<usize> = keyed.iter().map(|&(_, i)| i).collect();
+    let mut start = 0;
+    while start < keyed.len() {
+        let mut end = start + 1;
+        while end < keyed.len() && keyed[end].0 == keyed[start].0 {
+            end += 1;
+        }
+        if end - start > 1 && p.dim() > 1 {
+            ix[start..end].sort_unstable_by(by_rows);
+        }
+        start = end;
+    }
     ix
+}
+
+/// A non-NaN float as an integer with the same order, `−0` and `+0` mapped to the same key
+/// (as [`cmp_rows`] compares them).
+fn order_key(v: f64) -> u64 {
+    let b = if v == 0.0 { 0 } else { v.to_bits() };
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }
 
 /// For every row, the smallest index of an equal row (itself if it is the first).
@@ -434,5 +462,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(again.x, c.x);
+    }
+
+    #[test]
+    fn keyed_row_sort_gives_the_comparator_order() {
+        // Few distinct values (many ties in the first coordinate and whole duplicate rows),
+        // signed zeros and negative values.
+        let vals = [-2.5, -0.0, 0.0, 1.0, 3.0, -1e-300];
+        for d in [1usize, 2, 3] {
+            let n = 500;
+            let data: Vec<f64> = (0..n * d)
+                .map(|t| vals[(t * 7 + t / 3) % vals.len()])
+                .collect();
+            let p = Points::new(&data, d);
+            let mut want: Vec<usize> = (0..n).collect();
+            want.sort_by(|&a, &b| cmp_rows(p.row(a), p.row(b)).then(a.cmp(&b)));
+            assert_eq!(sorted_rows(&p), want, "d = {d}");
+        }
     }
 }
