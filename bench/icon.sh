@@ -3,8 +3,10 @@
 # (FFT), on data/digits.csv and on data/patches20k.npy (scaled by 1/255, PCA to 50 dims), at 2
 # threads, same perplexity (30) and iterations (250 exaggerated + 500). Prints wall time, CPU
 # time, trustworthiness (k = 10) and the final KL per tool, with the wall-time ratio to openTSNE.
-# Usage: bench/icon.sh [digits] [patches]   (default: both). Creates bench/.venv (numpy,
-# scikit-learn, openTSNE) unless PYTHON is set.
+# Every tool runs once per seed: SEEDS (comma-separated) defaults to 0,1,2 on digits and 0 on
+# patches; the per-seed rows are followed by the mean T(10) per tool.
+# Usage: [SEEDS=0,1,2] bench/icon.sh [digits] [patches]   (default: both). Creates bench/.venv
+# (numpy, scikit-learn, openTSNE) unless PYTHON is set.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -23,6 +25,7 @@ cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=(digits patches)
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in "${cases[@]}"; do
-    OMP_NUM_THREADS=2 "$PYTHON" "$here/icon_peers.py" "$bin" "$work" "$c" 2
+    if [ "$c" = digits ]; then seeds="${SEEDS:-0,1,2}"; else seeds="${SEEDS:-0}"; fi
+    OMP_NUM_THREADS=2 "$PYTHON" "$here/icon_peers.py" "$bin" "$work" "$c" 2 "$seeds"
     echo
 done

@@ -53,7 +53,8 @@ fn tsne_writes_embedding_trace_and_figures() {
     assert!(v["value"].as_f64().unwrap() > 0.0);
     assert_eq!(v["n"], 300);
     assert_eq!(v["d"], 64);
-    assert!(v["method"].as_str().unwrap().contains("barnes-hut"));
+    // 300 points: the automatic gradient is exact (Barnes–Hut above 2000 points).
+    assert!(v["method"].as_str().unwrap().contains("exact gradient"));
     let t = v["trustworthiness"]["value"].as_f64().unwrap();
     assert!(t > 0.9 && t <= 1.0, "{t}");
     let emb = std::fs::read_to_string(&out).unwrap();
@@ -89,6 +90,27 @@ fn tsne_writes_embedding_trace_and_figures() {
     assert!(o2.status.success());
     assert!(String::from_utf8_lossy(&o2.stdout).starts_with("measure,value,unit,method"));
     assert_eq!(emb, std::fs::read_to_string(&out2).unwrap());
+    // Barnes–Hut on request.
+    let v = json(&run(&[
+        "icon",
+        "--data",
+        &data,
+        "--label-column",
+        "label",
+        "--method",
+        "tsne",
+        "--gradient",
+        "barnes-hut",
+        "--iters",
+        "100",
+        "--exaggeration-iters",
+        "50",
+        "--out",
+        &out2,
+        "--format",
+        "json",
+    ]));
+    assert!(v["method"].as_str().unwrap().contains("barnes-hut"), "{v}");
 }
 
 #[test]
@@ -303,12 +325,42 @@ fn clustering_and_classification_methods() {
         "--format",
         "json",
     ]));
-    assert!(v["accuracy"].as_f64().unwrap() > 0.9);
-    assert!(
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .starts_with("predicted,label\n")
+    // 200 digits, 20% held out by default (seed 0): trained on 160, measured on 40 unseen.
+    assert_eq!(
+        (v["n_train"].as_u64(), v["n_test"].as_u64()),
+        (Some(160), Some(40))
     );
+    assert!(v["train_accuracy"].as_f64().unwrap() > 0.9);
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.7, "{v}");
+    let a = std::fs::read_to_string(&out).unwrap();
+    assert!(a.starts_with("predicted,label\n"));
+    assert_eq!(a.lines().count(), 201);
+    // Another seed, another split; no held-out rows with --test-fraction 0.
+    let classify = |extra: &[&str]| {
+        let mut a = vec![
+            "icon",
+            "--data",
+            &data,
+            "--label-column",
+            "label",
+            "--method",
+            "classify",
+            "--out",
+            &out,
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let w = json(&classify(&["--test-fraction", "0.5", "--seed", "3"]));
+    assert_eq!(w["n_test"].as_u64(), Some(100));
+    let w = json(&classify(&["--test-fraction", "0"]));
+    assert_eq!(w["n_test"].as_u64(), Some(0));
+    assert!(w["test_accuracy"].is_null());
+    assert!(w["train_accuracy"].as_f64().unwrap() > 0.9);
+    let e = fails(&classify(&["--test-fraction", "1"]), 2);
+    assert!(e.contains("--test-fraction"), "{e}");
     let e = fails(
         &run(&[
             "icon", "--data", &data, "--method", "classify", "--out", &out,

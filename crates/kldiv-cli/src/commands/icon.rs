@@ -63,20 +63,21 @@ pub struct IconArgs {
     /// Seed of the random initialisation (and of every random choice).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Gradient: auto (Barnes–Hut for t-SNE in 2-D, exact otherwise), exact (O(n²)) or
-    /// barnes-hut (t-SNE in 2-D).
+    /// Gradient: auto (t-SNE in 2-D: exact up to 2000 points, Barnes–Hut above; exact
+    /// otherwise), exact (O(n²)) or barnes-hut (t-SNE in 2-D).
     #[arg(long, value_enum, default_value_t = GradientArg::Auto)]
     pub gradient: GradientArg,
     /// Barnes–Hut accuracy θ (0 = exact; larger = faster, coarser).
     #[arg(long, default_value_t = 0.5)]
     pub theta: f64,
-    /// Initial embedding: pca (scaled to std 1e-4) or random (seeded, std 1e-4).
+    /// Initial embedding: pca (scaled to std 1e-4, plus 1% seeded jitter) or random (seeded,
+    /// std 1e-4).
     #[arg(long, value_enum, default_value_t = InitArg::Pca)]
     pub init: InitArg,
     /// Early exaggeration factor of p.
     #[arg(long, default_value_t = 12.0)]
     pub early_exaggeration: f64,
-    /// Iterations with early exaggeration (and momentum 0.5; 0.8 after).
+    /// Iterations with early exaggeration (momentum 0.8 throughout).
     #[arg(long, default_value_t = 250)]
     pub exaggeration_iters: usize,
     /// Learning rate: auto (max(n / a / 4, 50) with a the exaggeration of the phase: 12, then 1)
@@ -93,6 +94,11 @@ pub struct IconArgs {
     /// Number of clusters (kmeans, cluster).
     #[arg(long)]
     pub clusters: Option<usize>,
+    /// Fraction of the rows held out (seeded by --seed) to measure the accuracy of
+    /// --method classify on points it was not trained on (default 0.2; 0 = train on every
+    /// row and report the training accuracy only).
+    #[arg(long, value_name = "F")]
+    pub test_fraction: Option<f64>,
     /// Where to write the embedding (CSV: y1..yD and the label if any).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -138,7 +144,7 @@ pub enum MethodArg {
 /// `--gradient`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GradientArg {
-    /// Barnes–Hut for t-SNE in 2-D, exact otherwise.
+    /// t-SNE in 2-D: exact up to 2000 points, Barnes–Hut (θ = 0.5) above; exact otherwise.
     Auto,
     /// The exact O(n²) gradient.
     Exact,
@@ -149,7 +155,8 @@ pub enum GradientArg {
 /// `--init`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InitArg {
-    /// Principal components, scaled to standard deviation 1e-4 on the first.
+    /// Principal components, scaled to standard deviation 1e-4 on the first, plus Gaussian
+    /// jitter of 1% of that from the seed.
     Pca,
     /// Seeded Gaussian noise of standard deviation 1e-4.
     Random,
@@ -361,6 +368,7 @@ fn options(args: &IconArgs) -> Result<TsneOptions, CliError> {
         ("--alpha", args.alpha.is_some()),
         ("--walk", args.walk.is_some()),
         ("--clusters", args.clusters.is_some()),
+        ("--test-fraction", args.test_fraction.is_some()),
     ] {
         if given {
             return Err(usage(format!(

@@ -7,6 +7,7 @@ use super::icon::{
 };
 use crate::error::CliError;
 use crate::output::{self, Format, csv_cell, human, num, text};
+use kldiv::variational::train_test_split;
 use kldiv_icon::methods::{
     ClassifyOptions, ClusterOptions, KMeansOptions, classify, cluster, kmeans,
 };
@@ -23,9 +24,14 @@ struct Outcome {
     summary: String,
     measure: &'static str,
     unit: &'static str,
-    /// Training accuracy (classify).
-    accuracy: Option<f64>,
+    /// Training and held-out accuracy (classify; the second `None` without a test set).
+    accuracy: Option<(f64, Option<f64>)>,
+    /// Training and held-out rows (classify).
+    split: Option<(usize, usize)>,
 }
+
+/// Default of `--test-fraction` (classify).
+pub const TEST_FRACTION: f64 = 0.2;
 
 fn usage(msg: impl Into<String>) -> CliError {
     CliError::Usage(msg.into())
@@ -63,6 +69,7 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 &[
                     ("--alpha", args.alpha.is_some()),
                     ("--walk", args.walk.is_some()),
+                    ("--test-fraction", args.test_fraction.is_some()),
                 ],
             )?;
             let mut o = KMeansOptions {
@@ -85,9 +92,11 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 measure: "kmeans-objective",
                 unit: "squared coordinate units",
                 accuracy: None,
+                split: None,
             }
         }
         MethodArg::Cluster => {
+            unused(args, &[("--test-fraction", args.test_fraction.is_some())])?;
             let mut o = ClusterOptions {
                 seed: args.seed,
                 ..ClusterOptions::default()
@@ -114,6 +123,7 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 measure: "kl",
                 unit: "nats",
                 accuracy: None,
+                split: None,
             }
         }
         _ => {
@@ -129,6 +139,13 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                     "--method classify needs labels: --label-column C or --labels FILE",
                 ));
             };
+            let fraction = args.test_fraction.unwrap_or(TEST_FRACTION);
+            if !(0.0..1.0).contains(&fraction) {
+                return Err(usage(format!(
+                    "--test-fraction {} must be in [0, 1)",
+                    text(fraction)
+                )));
+            }
             let mut o = ClassifyOptions::default();
             if let Some(a) = args.alpha {
                 o.alpha = a;
@@ -136,16 +153,50 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
             if let Some(it) = args.iters {
                 o.iterations = it;
             }
-            let r = classify(pts, labels, &o, &mut cb);
+            // Train on a seeded random subset; the held-out rows measure generalisation.
+            let (train, test) = train_test_split(data.n, fraction, args.seed);
+            if train.is_empty() {
+                return Err(usage(format!(
+                    "--test-fraction {} leaves no training rows",
+                    text(fraction)
+                )));
+            }
+            let pick = |rows: &[usize]| -> (Vec<f64>, Vec<usize>) {
+                let mut x = Vec::with_capacity(rows.len() * data.d);
+                let mut y = Vec::with_capacity(rows.len());
+                for &i in rows {
+                    x.extend_from_slice(pts.row(i));
+                    y.push(labels[i]);
+                }
+                (x, y)
+            };
+            let (xtr, ytr) = pick(&train);
+            let train_pts =
+                Points::new("training rows", &xtr, data.d).map_err(|e| lib_err(e, args))?;
+            let r = classify(train_pts, &ytr, &o, &mut cb);
             bar.finish();
             let r = r.map_err(|e| lib_err(e, args))?;
+            // Predictions for every row (training and held-out), in the input order.
+            let predicted = r.predict(pts).map_err(|e| lib_err(e, args))?;
+            let test_accuracy = (!test.is_empty()).then(|| {
+                let correct = test.iter().filter(|&&i| predicted[i] == labels[i]).count();
+                correct as f64 / test.len() as f64
+            });
             Outcome {
-                labels: r.labels,
+                labels: predicted,
                 losses: r.losses,
-                summary: r.summary,
+                summary: format!(
+                    "{}; trained on {} rows, {} held out (--test-fraction {}, seed {})",
+                    r.summary,
+                    train.len(),
+                    test.len(),
+                    text(fraction),
+                    args.seed
+                ),
                 measure: "kl",
                 unit: "nats",
-                accuracy: Some(r.accuracy),
+                accuracy: Some((r.accuracy, test_accuracy)),
+                split: Some((train.len(), test.len())),
             }
         }
     };
@@ -227,8 +278,13 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 m.insert("hungarian_accuracy".into(), num(h));
                 m.insert("nmi".into(), num(i));
             }
-            if let Some(a) = outcome.accuracy {
-                m.insert("accuracy".into(), num(a));
+            if let Some((train, test)) = outcome.accuracy {
+                m.insert("train_accuracy".into(), num(train));
+                m.insert("test_accuracy".into(), test.map_or(Value::Null, num));
+            }
+            if let Some((a, b)) = outcome.split {
+                m.insert("n_train".into(), json!(a));
+                m.insert("n_test".into(), json!(b));
             }
             m.insert("seconds".into(), num(seconds));
             m.insert("out".into(), json!(args.out.display().to_string()));
@@ -237,12 +293,12 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
         Format::Csv => {
             writeln!(
                 out,
-                "measure,value,unit,method,n,d,seed,hungarian_accuracy,nmi,accuracy,seconds,out"
+                "measure,value,unit,method,n,d,seed,hungarian_accuracy,nmi,train_accuracy,test_accuracy,seconds,out"
             )?;
             let opt = |v: Option<f64>| v.map_or(String::new(), text);
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 outcome.measure,
                 text(value),
                 csv_cell(outcome.unit),
@@ -252,7 +308,8 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 args.seed,
                 opt(scores.map(|s| s.0)),
                 opt(scores.map(|s| s.1)),
-                opt(outcome.accuracy),
+                opt(outcome.accuracy.map(|a| a.0)),
+                opt(outcome.accuracy.and_then(|a| a.1)),
                 text(seconds),
                 csv_cell(&args.out.display().to_string())
             )?;
@@ -270,8 +327,13 @@ pub(crate) fn run(args: &IconArgs, out: &mut dyn Write) -> Result<(), CliError> 
                 rows.push(vec!["Hungarian accuracy".to_string(), human(h)]);
                 rows.push(vec!["NMI".to_string(), human(i)]);
             }
-            if let Some(a) = outcome.accuracy {
-                rows.push(vec!["training accuracy".to_string(), human(a)]);
+            if let Some((train, test)) = outcome.accuracy {
+                let (a, b) = outcome.split.unwrap_or((0, 0));
+                rows.push(vec![format!("training accuracy ({a} rows)"), human(train)]);
+                rows.push(vec![
+                    format!("held-out accuracy ({b} rows)"),
+                    test.map_or_else(|| "no held-out rows".to_string(), human),
+                ]);
             }
             rows.push(vec!["time".to_string(), format!("{seconds:.2} s")]);
             rows.push(vec![

@@ -49,8 +49,10 @@ fn tsne_digits(out: &mut dyn Write) -> Result<(), CliError> {
          \x20      symmetrised, p_ij = (p(j|i) + p(i|j))/2n;\n\
          \x20   q: Student-t with one degree of freedom, q_ij ∝ (1 + ‖y_i − y_j‖²)^−1,\n\n\
          and the embedding y ∈ ℝ² minimises KL(P‖Q) by gradient descent (early exaggeration,\n\
-         momentum, gains; Barnes–Hut for the repulsion). A Gaussian q instead gives SNE, whose\n\
-         light tails crowd the clusters together. Here: the {} digit images of {d} pixels.\n",
+         momentum, gains; the exact gradient up to {} points, Barnes–Hut above). A Gaussian q\n\
+         instead gives SNE, whose light tails crowd the clusters together. Here: the {} digit\n\
+         images of {d} pixels.\n",
+        kldiv_icon::tsne::EXACT_MAX_N,
         t.rows
     )?;
     let pts = Points::new("digits", &x, d).map_err(icon_err)?;
