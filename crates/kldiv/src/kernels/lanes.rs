@@ -21,7 +21,6 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::ln::ln_f64;
-use super::terms::excess_series;
 use super::{Affine, Partial};
 use crate::real::Element;
 use crate::sum::Neumaier;
@@ -92,34 +91,138 @@ impl Accumulator for Lanes {
     }
 }
 
-/// Branch-free KL excess `e(p, q) = p ln(p/q) − p + q` for `p, q > 0` with `r = p/q` normal:
-/// the series form for `|p − q| ≤ q/4`, the direct form elsewhere (as
-/// [`super::kl_excess`], with [`ln_f64`]).
+// Constants of the logarithm inside [`excess`] (fdlibm's `__ieee754_log`: `ln 2` in two parts
+// so that `k·LN2_HI` is exact, and the minimax coefficients of
+// `R(z) ≈ (ln((1 + u)/(1 − u)) − 2u)/u`, `z = u²`, on `|u| ≤ 0.1716`, error < 2⁻⁵⁸·⁴⁵).
+const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LG1: f64 = 6.666_666_666_666_735_130e-1;
+const LG2: f64 = 3.999_999_999_940_941_908e-1;
+const LG3: f64 = 2.857_142_874_366_239_149e-1;
+const LG4: f64 = 2.222_219_843_214_978_396e-1;
+const LG5: f64 = 1.818_357_216_161_805_012e-1;
+const LG6: f64 = 1.531_383_769_920_937_332e-1;
+const LG7: f64 = 1.479_819_860_511_658_591e-1;
+const MANTISSA: u64 = 0x000f_ffff_ffff_ffff;
+const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
+/// `1.5·2⁵²`: adding a small signed integer to its bit pattern and subtracting it again
+/// converts the integer to `f64` exactly.
+const INT_MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// Branch-free KL excess `e(p, q) = p ln(p/q) − p + q ≥ 0` for normal `p, q > 0`, with one
+/// division and no call.
+///
+/// Write `p = m_p·2^{e_p}`, `q = m_q·2^{e_q}` with mantissas `m ∈ [1, 2)`, and choose
+/// `k ∈ {e_p − e_q − 1, e_p − e_q, e_p − e_q + 1}` and `a = m_p·2^i`, `b = m_q·2^j`
+/// (`i, j ∈ {0, 1}`, exact) such that `p/q = 2^k·a/b` with `a/b ∈ [1/√2, √2]`. Then
+/// `u = (a − b)/(a + b)` (`a − b` is exact by Sterbenz's lemma, one rounding in the sum and
+/// one in the quotient), `|u| ≤ 0.1716`, and
+///
+/// ```text
+/// ln(p/q) = k·ln 2 + 2 atanh u = k·ln 2 + 2u + u·R(u²)
+/// ```
+///
+/// with fdlibm's minimax `R`. For `k = 0` (that is `p/q ∈ [1/√2, √2]`) the excess is evaluated
+/// without cancellation as `d·u + p·u·R(u²)` (`d = p − q`, exact there, and `2pu − d = d·u`
+/// because `u = d/(p + q)`): both terms have the sign of `d`, so `e` keeps its relative
+/// accuracy however close `p` and `q` are. For `k ≠ 0`, `e ≥ 0.048·q` and the direct form
+/// `p·ln(p/q) − d` loses at most a factor of about 3 to cancellation.
+///
+/// Error: a few ulps of `e` (at most about 12 in the direct form). Finite garbage (never NaN)
+/// for zero, subnormal or infinite inputs: callers mask such lanes or hand their group to the
+/// scalar reference.
 #[inline(always)]
-fn excess(p: f64, q: f64, r: f64) -> f64 {
+pub(crate) fn excess(p: f64, q: f64) -> f64 {
+    let (bp, bq) = (p.to_bits(), q.to_bits());
+    let mp = f64::from_bits((bp & MANTISSA) | ONE_BITS);
+    let mq = f64::from_bits((bq & MANTISSA) | ONE_BITS);
+    // e_p − e_q as an exact f64 (both biased exponents are in 0..2047).
+    let k0 = f64::from_bits(
+        (bp >> 52)
+            .wrapping_sub(bq >> 52)
+            .wrapping_add(INT_MAGIC.to_bits()),
+    ) - INT_MAGIC;
+    let hi = mp > std::f64::consts::SQRT_2 * mq;
+    let lo = std::f64::consts::SQRT_2 * mp < mq;
+    let a = if lo { mp + mp } else { mp };
+    let b = if hi { mq + mq } else { mq };
+    let k = k0
+        + if hi {
+            1.0
+        } else if lo {
+            -1.0
+        } else {
+            0.0
+        };
+    let u = (a - b) / (a + b);
+    let z = u * u;
+    let w = z * z;
+    let r = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6));
+    let t = u * r;
     let d = p - q;
-    let series = excess_series(p, q, d);
-    let direct = (p * ln_f64(r) - d).max(0.0);
-    if d.abs() <= 0.25 * q { series } else { direct }
+    let near = d * u + p * t;
+    let l = k * LN2_HI + ((u + u + t) + k * LN2_LO);
+    let far = (p * l - d).max(0.0);
+    if k == 0.0 { near } else { far }
 }
 
+/// The entries of one group, widened to `f64`, through the transform `t` — or unchanged when
+/// `ID` says that `t` is the identity (which maps every non-negative entry to itself; `−0`
+/// stays `−0`, which every kernel treats as `0`).
 #[inline(always)]
-fn load<T: Element>(x: &[T], t: Affine) -> [f64; L] {
+fn load<T: Element, const ID: bool>(x: &[T], t: Affine) -> [f64; L] {
     let mut out = [0.0; L];
     for j in 0..L {
-        out[j] = t.apply(x[j].to_f64());
+        out[j] = if ID {
+            x[j].to_f64()
+        } else {
+            t.apply(x[j].to_f64())
+        };
     }
     out
 }
 
+/// Whether some lane has `x > 0` with `x` or `y` outside the normal range (zero, subnormal,
+/// infinite or NaN): [`excess`] does not apply there.
 #[inline(always)]
-fn abnormal(p: &[f64; L], r: &[f64; L]) -> bool {
+fn abnormal(x: &[f64; L], y: &[f64; L]) -> bool {
     let mut bad = 0u32;
     for j in 0..L {
-        let normal = r[j] >= f64::MIN_POSITIVE && r[j] <= f64::MAX;
-        bad |= u32::from(p[j] > 0.0) & u32::from(!normal);
+        // Bitwise `&` (not `&&`): no short-circuit branches, so the lanes stay vectorised.
+        let normal = u32::from(x[j] >= f64::MIN_POSITIVE)
+            & u32::from(y[j] >= f64::MIN_POSITIVE)
+            & u32::from(x[j] <= f64::MAX)
+            & u32::from(y[j] <= f64::MAX);
+        bad |= u32::from(x[j] > 0.0) & (normal ^ 1);
     }
     bad != 0
+}
+
+/// Groups per chunk: sums of non-negative terms are first added plainly per lane over the
+/// groups of a chunk (at most `CHUNK − 1` roundings, each ≤ 2⁻⁵³ of the partial sum), and each
+/// chunk sum enters the compensated lanes once.
+const CHUNK: usize = 4;
+
+/// Calls `f` on the groups of each chunk of `groups` groups with a fresh per-lane sum, which
+/// is then added to `acc`. The sum is never carried across chunks, so it lives in registers.
+#[inline(always)]
+fn chunks<A: Accumulator>(groups: usize, acc: &mut A, mut f: impl FnMut(usize, &mut [f64; L])) {
+    let mut g = 0;
+    while g < groups {
+        let end = (g + CHUNK).min(groups);
+        let mut s = [0.0; L];
+        for h in g..end {
+            f(h * L, &mut s);
+        }
+        acc.add(&s);
+        g = end;
+    }
+}
+
+/// Whether both transforms are the identity (then the kernels skip them).
+#[inline(always)]
+fn identity(tp: Affine, tq: Affine) -> bool {
+    tp == Affine::IDENTITY && tq == Affine::IDENTITY
 }
 
 /// KL block: `main` gets the excesses, `side` the differences `p − q` (see [`super::kl`]).
@@ -132,33 +235,43 @@ pub(crate) fn kl<T: Element, A: Accumulator>(
     start: usize,
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
+    if identity(tp, tq) {
+        kl_with::<T, A, true>(p, q, tp, tq, start, scalar)
+    } else {
+        kl_with::<T, A, false>(p, q, tp, tq, start, scalar)
+    }
+}
+
+#[inline(always)]
+fn kl_with<T: Element, A: Accumulator, const ID: bool>(
+    p: &[T],
+    q: &[T],
+    tp: Affine,
+    tq: Affine,
+    start: usize,
+    scalar: impl Fn(&[T], &[T], usize, &mut Partial),
+) -> Partial {
     let mut part = Partial::default();
     let mut ex = A::new();
     let mut df = A::new();
     let groups = p.len() / L;
-    for g in 0..groups {
-        let o = g * L;
-        let pv = load(&p[o..o + L], tp);
-        let qv = load(&q[o..o + L], tq);
-        let mut r = [0.0; L];
-        for j in 0..L {
-            r[j] = pv[j] / qv[j];
-        }
-        if abnormal(&pv, &r) {
+    chunks(groups, &mut ex, |o, se| {
+        let pv = load::<T, ID>(&p[o..o + L], tp);
+        let qv = load::<T, ID>(&q[o..o + L], tq);
+        if abnormal(&pv, &qv) {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            continue;
+            return;
         }
-        let mut e = [0.0; L];
         let mut d = [0.0; L];
         for j in 0..L {
             let pos = pv[j] > 0.0;
-            let x = excess(pv[j], qv[j], r[j]);
-            e[j] = if pos { x } else { 0.0 };
+            let x = excess(pv[j], qv[j]);
+            se[j] += if pos { x } else { 0.0 };
             d[j] = if pos { pv[j] - qv[j] } else { 0.0 };
         }
-        ex.add(&e);
+        // The differences have both signs: they keep one TwoSum per group.
         df.add(&d);
-    }
+    });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
     ex.merge_into(&mut part.main);
@@ -176,28 +289,37 @@ pub(crate) fn generalized_kl<T: Element, A: Accumulator>(
     start: usize,
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
+    if identity(tp, tq) {
+        generalized_kl_with::<T, A, true>(p, q, tp, tq, start, scalar)
+    } else {
+        generalized_kl_with::<T, A, false>(p, q, tp, tq, start, scalar)
+    }
+}
+
+#[inline(always)]
+fn generalized_kl_with<T: Element, A: Accumulator, const ID: bool>(
+    p: &[T],
+    q: &[T],
+    tp: Affine,
+    tq: Affine,
+    start: usize,
+    scalar: impl Fn(&[T], &[T], usize, &mut Partial),
+) -> Partial {
     let mut part = Partial::default();
     let mut ex = A::new();
     let groups = p.len() / L;
-    for g in 0..groups {
-        let o = g * L;
-        let pv = load(&p[o..o + L], tp);
-        let qv = load(&q[o..o + L], tq);
-        let mut r = [0.0; L];
-        for j in 0..L {
-            r[j] = pv[j] / qv[j];
-        }
-        if abnormal(&pv, &r) {
+    chunks(groups, &mut ex, |o, se| {
+        let pv = load::<T, ID>(&p[o..o + L], tp);
+        let qv = load::<T, ID>(&q[o..o + L], tq);
+        if abnormal(&pv, &qv) {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            continue;
+            return;
         }
-        let mut e = [0.0; L];
         for j in 0..L {
-            let x = excess(pv[j], qv[j], r[j]);
-            e[j] = if pv[j] > 0.0 { x } else { qv[j] };
+            let x = excess(pv[j], qv[j]);
+            se[j] += if pv[j] > 0.0 { x } else { qv[j] };
         }
-        ex.add(&e);
-    }
+    });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
     ex.merge_into(&mut part.main);
@@ -214,28 +336,41 @@ pub(crate) fn cross_entropy<T: Element, A: Accumulator>(
     start: usize,
     scalar: impl Fn(&[T], &[T], usize, &mut Partial),
 ) -> Partial {
+    if identity(tp, tq) {
+        cross_entropy_with::<T, A, true>(p, q, tp, tq, start, scalar)
+    } else {
+        cross_entropy_with::<T, A, false>(p, q, tp, tq, start, scalar)
+    }
+}
+
+#[inline(always)]
+fn cross_entropy_with<T: Element, A: Accumulator, const ID: bool>(
+    p: &[T],
+    q: &[T],
+    tp: Affine,
+    tq: Affine,
+    start: usize,
+    scalar: impl Fn(&[T], &[T], usize, &mut Partial),
+) -> Partial {
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    for g in 0..groups {
-        let o = g * L;
-        let pv = load(&p[o..o + L], tp);
-        let qv = load(&q[o..o + L], tq);
+    chunks(groups, &mut acc, |o, s| {
+        let pv = load::<T, ID>(&p[o..o + L], tp);
+        let qv = load::<T, ID>(&q[o..o + L], tq);
         let mut miss = 0u32;
         for j in 0..L {
             miss |= u32::from(pv[j] > 0.0) & u32::from(qv[j] == 0.0);
         }
         if miss != 0 {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            continue;
+            return;
         }
-        let mut t = [0.0; L];
         for j in 0..L {
             let x = -pv[j] * ln_f64(qv[j]);
-            t[j] = if pv[j] > 0.0 { x } else { 0.0 };
+            s[j] += if pv[j] > 0.0 { x } else { 0.0 };
         }
-        acc.add(&t);
-    }
+    });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
     acc.merge_into(&mut part.main);
@@ -249,19 +384,29 @@ pub(crate) fn entropy<T: Element, A: Accumulator>(
     tp: Affine,
     scalar: impl Fn(&[T], &mut Partial),
 ) -> Partial {
+    if tp == Affine::IDENTITY {
+        entropy_with::<T, A, true>(p, tp, scalar)
+    } else {
+        entropy_with::<T, A, false>(p, tp, scalar)
+    }
+}
+
+#[inline(always)]
+fn entropy_with<T: Element, A: Accumulator, const ID: bool>(
+    p: &[T],
+    tp: Affine,
+    scalar: impl Fn(&[T], &mut Partial),
+) -> Partial {
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    for g in 0..groups {
-        let o = g * L;
-        let pv = load(&p[o..o + L], tp);
-        let mut t = [0.0; L];
+    chunks(groups, &mut acc, |o, s| {
+        let pv = load::<T, ID>(&p[o..o + L], tp);
         for j in 0..L {
             let x = -pv[j] * ln_f64(pv[j]);
-            t[j] = if pv[j] > 0.0 { x } else { 0.0 };
+            s[j] += if pv[j] > 0.0 { x } else { 0.0 };
         }
-        acc.add(&t);
-    }
+    });
     scalar(&p[groups * L..], &mut part);
     acc.merge_into(&mut part.main);
     part
@@ -282,39 +427,32 @@ pub(crate) fn js<T: Element, A: Accumulator>(
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    for g in 0..groups {
-        let o = g * L;
-        let pv = load(&p[o..o + L], tp);
-        let qv = load(&q[o..o + L], tq);
+    chunks(groups, &mut acc, |o, s| {
+        let pv = load::<T, false>(&p[o..o + L], tp);
+        let qv = load::<T, false>(&q[o..o + L], tq);
         let mut m = [0.0; L];
-        let mut rp = [0.0; L];
-        let mut rq = [0.0; L];
         for j in 0..L {
             m[j] = wp * pv[j] + wq * qv[j];
-            rp[j] = pv[j] / m[j];
-            rq[j] = qv[j] / m[j];
         }
-        if abnormal(&pv, &rp) || abnormal(&qv, &rq) {
+        if abnormal(&pv, &m) || abnormal(&qv, &m) {
             scalar(&p[o..o + L], &q[o..o + L], &mut part);
-            continue;
+            return;
         }
-        let mut t = [0.0; L];
         for j in 0..L {
             let ep = if pv[j] > 0.0 {
-                excess(pv[j], m[j], rp[j])
+                excess(pv[j], m[j])
             } else {
                 m[j]
             };
             let eq = if qv[j] > 0.0 {
-                excess(qv[j], m[j], rq[j])
+                excess(qv[j], m[j])
             } else {
                 m[j]
             };
             let x = wp * ep + wq * eq;
-            t[j] = if m[j] > 0.0 { x } else { 0.0 };
+            s[j] += if m[j] > 0.0 { x } else { 0.0 };
         }
-        acc.add(&t);
-    }
+    });
     scalar(&p[groups * L..], &q[groups * L..], &mut part);
     acc.merge_into(&mut part.main);
     part
@@ -355,7 +493,7 @@ pub(crate) fn mass<T: Element, A: Accumulator>(x: &[T], t: Affine) -> Partial {
     let groups = x.len() / L;
     for g in 0..groups {
         let o = g * L;
-        acc.add(&load(&x[o..o + L], t));
+        acc.add(&load::<T, false>(&x[o..o + L], t));
     }
     for &a in &x[groups * L..] {
         part.main.add(t.apply(a.to_f64()));
