@@ -20,7 +20,6 @@
 // Lane loops index several arrays with the same `j`: that is the shape the vectoriser wants.
 #![allow(clippy::needless_range_loop)]
 
-use super::ln::ln_f64;
 use super::{Affine, Partial};
 use crate::real::Element;
 use crate::sum::Neumaier;
@@ -33,6 +32,10 @@ pub const L: usize = 8;
 /// 256-bit registers (the portable arrays are carried across iterations as scalars by the
 /// compiler, which costs more than the rest of the loop).
 pub(crate) trait Accumulator: Copy {
+    /// Whether the kernels instantiated with this accumulator evaluate their terms with fused
+    /// multiply-adds (`f64::mul_add`): only where the code is compiled for FMA, since
+    /// elsewhere `mul_add` is a library call.
+    const FMA: bool;
     /// All lanes zero.
     fn new() -> Self;
     /// Adds `x[j]` to lane `j` by TwoSum, keeping each rounding error exactly.
@@ -49,6 +52,8 @@ pub(crate) struct Lanes {
 }
 
 impl Accumulator for Lanes {
+    const FMA: bool = false;
+
     #[inline(always)]
     fn new() -> Lanes {
         Lanes {
@@ -105,6 +110,8 @@ const LG6: f64 = 1.531_383_769_920_937_332e-1;
 const LG7: f64 = 1.479_819_860_511_658_591e-1;
 const MANTISSA: u64 = 0x000f_ffff_ffff_ffff;
 const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
+/// `2⁵² + 1023`: `from_bits(0x4330_0000_0000_0000 | e) − EXP_BIAS_MAGIC = e − 1023`, exactly.
+const EXP_BIAS_MAGIC: f64 = 4_503_599_627_370_496.0 + 1023.0;
 /// `1.5·2⁵²`: adding a small signed integer to its bit pattern and subtracting it again
 /// converts the integer to `f64` exactly.
 const INT_MAGIC: f64 = 6_755_399_441_055_744.0;
@@ -132,7 +139,7 @@ const INT_MAGIC: f64 = 6_755_399_441_055_744.0;
 /// for zero, subnormal or infinite inputs: callers mask such lanes or hand their group to the
 /// scalar reference.
 #[inline(always)]
-pub(crate) fn excess(p: f64, q: f64) -> f64 {
+pub(crate) fn excess(fma: bool, p: f64, q: f64) -> f64 {
     let (bp, bq) = (p.to_bits(), q.to_bits());
     let mp = f64::from_bits((bp & MANTISSA) | ONE_BITS);
     let mq = f64::from_bits((bq & MANTISSA) | ONE_BITS);
@@ -157,13 +164,59 @@ pub(crate) fn excess(p: f64, q: f64) -> f64 {
     let u = (a - b) / (a + b);
     let z = u * u;
     let w = z * z;
-    let r = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6));
+    let r = madd(
+        fma,
+        z,
+        madd(fma, w, madd(fma, w, madd(fma, w, LG7, LG5), LG3), LG1),
+        w * madd(fma, w, madd(fma, w, LG6, LG4), LG2),
+    );
     let t = u * r;
     let d = p - q;
-    let near = d * u + p * t;
-    let l = k * LN2_HI + ((u + u + t) + k * LN2_LO);
-    let far = (p * l - d).max(0.0);
+    let near = madd(fma, d, u, p * t);
+    let l = madd(fma, k, LN2_HI, madd(fma, k, LN2_LO, (u + u) + t));
+    let far = madd(fma, p, l, -d).max(0.0);
     if k == 0.0 { near } else { far }
+}
+
+/// `a·b + c`, fused if `fma` (a constant wherever the kernels are instantiated, so the
+/// choice is made at compile time).
+#[inline(always)]
+fn madd(fma: bool, a: f64, b: f64, c: f64) -> f64 {
+    if fma { a.mul_add(b, c) } else { a * b + c }
+}
+
+/// `ln x` for normal `x` (finite garbage otherwise): [`ln_f64`]'s reduction and polynomial
+/// without its special-value selects, fused if `fma`. Without `fma` it returns exactly
+/// [`ln_f64`]'s bits (the same operations in the same order); with `fma` the few fused
+/// roundings keep it within [`ln_f64`]'s bound (checked against it in the tests below).
+#[inline(always)]
+pub(crate) fn ln_normal(fma: bool, x: f64) -> f64 {
+    let ui = x
+        .to_bits()
+        .wrapping_add(0x3ff0_0000_0000_0000 - 0x3fe6_a09e_0000_0000);
+    let dk = f64::from_bits(0x4330_0000_0000_0000 | (ui >> 52)) - EXP_BIAS_MAGIC;
+    let m = f64::from_bits((ui & MANTISSA) + 0x3fe6_a09e_0000_0000);
+    let f = m - 1.0;
+    let hfsq = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * madd(fma, w, madd(fma, w, LG6, LG4), LG2);
+    let t2 = z * madd(fma, w, madd(fma, w, madd(fma, w, LG7, LG5), LG3), LG1);
+    let r = t2 + t1;
+    let y = madd(fma, s, hfsq + r, dk * LN2_LO) - hfsq + f;
+    madd(fma, dk, LN2_HI, y)
+}
+
+/// Whether some lane has `p > 0` with `x` outside the normal range.
+#[inline(always)]
+fn abnormal_at(p: &[f64; L], x: &[f64; L]) -> bool {
+    let mut bad = 0u32;
+    for j in 0..L {
+        let normal = u32::from(x[j] >= f64::MIN_POSITIVE) & u32::from(x[j] <= f64::MAX);
+        bad |= u32::from(p[j] > 0.0) & (normal ^ 1);
+    }
+    bad != 0
 }
 
 /// The entries of one group, widened to `f64`, through the transform `t` — or unchanged when
@@ -203,16 +256,21 @@ fn abnormal(x: &[f64; L], y: &[f64; L]) -> bool {
 /// chunk sum enters the compensated lanes once.
 const CHUNK: usize = 4;
 
-/// Calls `f` on the groups of each chunk of `groups` groups with a fresh per-lane sum, which
-/// is then added to `acc`. The sum is never carried across chunks, so it lives in registers.
+/// Adds the terms `f(o)` of the groups at offsets `o` to `acc`, plainly within each chunk of
+/// [`CHUNK`] groups and compensated across chunks. `f` returns zeros for a group it hands to
+/// the scalar reference. The chunk sum is a local array returned by value, so it stays in
+/// registers (a `&mut` sum written under a mask would go through memory).
 #[inline(always)]
-fn chunks<A: Accumulator>(groups: usize, acc: &mut A, mut f: impl FnMut(usize, &mut [f64; L])) {
+fn chunks<A: Accumulator>(groups: usize, acc: &mut A, mut f: impl FnMut(usize) -> [f64; L]) {
     let mut g = 0;
     while g < groups {
         let end = (g + CHUNK).min(groups);
         let mut s = [0.0; L];
         for h in g..end {
-            f(h * L, &mut s);
+            let t = f(h * L);
+            for j in 0..L {
+                s[j] += t[j];
+            }
         }
         acc.add(&s);
         g = end;
@@ -255,22 +313,24 @@ fn kl_with<T: Element, A: Accumulator, const ID: bool>(
     let mut ex = A::new();
     let mut df = A::new();
     let groups = p.len() / L;
-    chunks(groups, &mut ex, |o, se| {
+    chunks(groups, &mut ex, |o| {
         let pv = load::<T, ID>(&p[o..o + L], tp);
         let qv = load::<T, ID>(&q[o..o + L], tq);
         if abnormal(&pv, &qv) {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            return;
+            return [0.0; L];
         }
+        let mut e = [0.0; L];
         let mut d = [0.0; L];
         for j in 0..L {
             let pos = pv[j] > 0.0;
-            let x = excess(pv[j], qv[j]);
-            se[j] += if pos { x } else { 0.0 };
+            let x = excess(A::FMA, pv[j], qv[j]);
+            e[j] = if pos { x } else { 0.0 };
             d[j] = if pos { pv[j] - qv[j] } else { 0.0 };
         }
         // The differences have both signs: they keep one TwoSum per group.
         df.add(&d);
+        e
     });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
@@ -308,17 +368,19 @@ fn generalized_kl_with<T: Element, A: Accumulator, const ID: bool>(
     let mut part = Partial::default();
     let mut ex = A::new();
     let groups = p.len() / L;
-    chunks(groups, &mut ex, |o, se| {
+    chunks(groups, &mut ex, |o| {
         let pv = load::<T, ID>(&p[o..o + L], tp);
         let qv = load::<T, ID>(&q[o..o + L], tq);
         if abnormal(&pv, &qv) {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            return;
+            return [0.0; L];
         }
+        let mut e = [0.0; L];
         for j in 0..L {
-            let x = excess(pv[j], qv[j]);
-            se[j] += if pv[j] > 0.0 { x } else { qv[j] };
+            let x = excess(A::FMA, pv[j], qv[j]);
+            e[j] = if pv[j] > 0.0 { x } else { qv[j] };
         }
+        e
     });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
@@ -355,21 +417,20 @@ fn cross_entropy_with<T: Element, A: Accumulator, const ID: bool>(
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    chunks(groups, &mut acc, |o, s| {
+    chunks(groups, &mut acc, |o| {
         let pv = load::<T, ID>(&p[o..o + L], tp);
         let qv = load::<T, ID>(&q[o..o + L], tq);
-        let mut miss = 0u32;
-        for j in 0..L {
-            miss |= u32::from(pv[j] > 0.0) & u32::from(qv[j] == 0.0);
-        }
-        if miss != 0 {
+        // Missing support (`q = 0`) and subnormal `q` go to the scalar reference.
+        if abnormal_at(&pv, &qv) {
             scalar(&p[o..o + L], &q[o..o + L], start + o, &mut part);
-            return;
+            return [0.0; L];
         }
+        let mut t = [0.0; L];
         for j in 0..L {
-            let x = -pv[j] * ln_f64(qv[j]);
-            s[j] += if pv[j] > 0.0 { x } else { 0.0 };
+            let x = -pv[j] * ln_normal(A::FMA, qv[j]);
+            t[j] = if pv[j] > 0.0 { x } else { 0.0 };
         }
+        t
     });
     let o = groups * L;
     scalar(&p[o..], &q[o..], start + o, &mut part);
@@ -400,12 +461,18 @@ fn entropy_with<T: Element, A: Accumulator, const ID: bool>(
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    chunks(groups, &mut acc, |o, s| {
+    chunks(groups, &mut acc, |o| {
         let pv = load::<T, ID>(&p[o..o + L], tp);
-        for j in 0..L {
-            let x = -pv[j] * ln_f64(pv[j]);
-            s[j] += if pv[j] > 0.0 { x } else { 0.0 };
+        if abnormal_at(&pv, &pv) {
+            scalar(&p[o..o + L], &mut part);
+            return [0.0; L];
         }
+        let mut t = [0.0; L];
+        for j in 0..L {
+            let x = -pv[j] * ln_normal(A::FMA, pv[j]);
+            t[j] = if pv[j] > 0.0 { x } else { 0.0 };
+        }
+        t
     });
     scalar(&p[groups * L..], &mut part);
     acc.merge_into(&mut part.main);
@@ -427,7 +494,7 @@ pub(crate) fn js<T: Element, A: Accumulator>(
     let mut part = Partial::default();
     let mut acc = A::new();
     let groups = p.len() / L;
-    chunks(groups, &mut acc, |o, s| {
+    chunks(groups, &mut acc, |o| {
         let pv = load::<T, false>(&p[o..o + L], tp);
         let qv = load::<T, false>(&q[o..o + L], tq);
         let mut m = [0.0; L];
@@ -436,22 +503,24 @@ pub(crate) fn js<T: Element, A: Accumulator>(
         }
         if abnormal(&pv, &m) || abnormal(&qv, &m) {
             scalar(&p[o..o + L], &q[o..o + L], &mut part);
-            return;
+            return [0.0; L];
         }
+        let mut t = [0.0; L];
         for j in 0..L {
             let ep = if pv[j] > 0.0 {
-                excess(pv[j], m[j])
+                excess(A::FMA, pv[j], m[j])
             } else {
                 m[j]
             };
             let eq = if qv[j] > 0.0 {
-                excess(qv[j], m[j])
+                excess(A::FMA, qv[j], m[j])
             } else {
                 m[j]
             };
             let x = wp * ep + wq * eq;
-            s[j] += if m[j] > 0.0 { x } else { 0.0 };
+            t[j] = if m[j] > 0.0 { x } else { 0.0 };
         }
+        t
     });
     scalar(&p[groups * L..], &q[groups * L..], &mut part);
     acc.merge_into(&mut part.main);
@@ -500,4 +569,73 @@ pub(crate) fn mass<T: Element, A: Accumulator>(x: &[T], t: Affine) -> Partial {
     }
     acc.merge_into(&mut part.main);
     part
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::{kl_excess, ln_f64};
+
+    /// Normal positive numbers spread over every binade, plus neighbours of 1 and √2.
+    fn sweep() -> Vec<f64> {
+        let mut xs = Vec::new();
+        let mut bits = f64::MIN_POSITIVE.to_bits();
+        while bits < f64::MAX.to_bits() {
+            xs.push(f64::from_bits(bits));
+            bits += 0x0000_7ff3_1234_5677;
+        }
+        for k in -200..200 {
+            let h = f64::from(k) * f64::EPSILON;
+            xs.extend([1.0 + h, std::f64::consts::SQRT_2 + h, 0.5 * (1.0 + h)]);
+        }
+        xs
+    }
+
+    fn ulps(got: f64, want: f64) -> f64 {
+        let ulp = f64::from_bits(want.abs().to_bits() + 1) - want.abs();
+        ((got - want) / ulp.max(f64::from_bits(1))).abs()
+    }
+
+    #[test]
+    fn ln_normal_is_ln_f64_without_fma_and_within_one_ulp_with() {
+        let mut worst: f64 = 0.0;
+        for x in sweep() {
+            assert_eq!(ln_normal(false, x).to_bits(), ln_f64(x).to_bits(), "{x:e}");
+            worst = worst.max(ulps(ln_normal(true, x), x.ln()));
+        }
+        // Against the platform's ln (itself < 1 ulp): a sum of two sub-ulp errors.
+        assert!(worst < 1.5, "ln_normal with FMA: {worst} ulp");
+    }
+
+    #[test]
+    fn excess_matches_the_scalar_reference() {
+        let mut worst: f64 = 0.0;
+        let qs = [1.0, 0.3, 1e-300, 3e-9, 7e250];
+        for q in qs {
+            for x in sweep() {
+                // Ratios over the whole range and near 1, 1/√2, √2, 2.
+                for r in [x, 1.0 + (x - 1.0) * 1e-3, x.sqrt()] {
+                    let p = q * r;
+                    if !(p.is_normal() && p > 0.0) {
+                        continue;
+                    }
+                    let want = kl_excess(p, q);
+                    for fma in [false, true] {
+                        let got = excess(fma, p, q);
+                        assert!(got >= 0.0);
+                        if want > 1e-300 {
+                            let rel = ((got - want) / want).abs() / f64::EPSILON;
+                            worst = worst.max(rel);
+                        } else {
+                            assert!(got.abs() < 1e-290, "{p:e} {q:e}: {got:e} vs {want:e}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(worst < 24.0, "excess vs kl_excess: {worst} ulp");
+        eprintln!("excess vs kl_excess: max {worst:.2} ulp");
+        assert_eq!(excess(true, 0.3, 0.3), 0.0);
+        assert_eq!(excess(false, 0.3, 0.3), 0.0);
+    }
 }
