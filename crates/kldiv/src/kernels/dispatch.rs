@@ -88,6 +88,24 @@ dispatched!(js, js_avx512, js_avx2, js_any,
     (p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64),
     lanes::js::<T, Acc>(p, q, tp, tq, wp, wq, |a, b, acc| r::js_into(a, b, tp, tq, wp, wq, acc)));
 
+dispatched!(kl_validating, kl_validating_avx512, kl_validating_avx2, kl_validating_any,
+(p: &[T], q: &[T], start: usize),
+lanes::validating::<T, Acc, true>(p, q, |a, b, s, acc| {
+    r::kl_into(a, b, Affine::IDENTITY, Affine::IDENTITY, start + s, acc)
+}));
+
+dispatched!(cross_entropy_validating, cross_entropy_validating_avx512,
+cross_entropy_validating_avx2, cross_entropy_validating_any,
+(p: &[T], q: &[T], start: usize),
+lanes::validating::<T, Acc, false>(p, q, |a, b, s, acc| {
+    r::cross_entropy_into(a, b, Affine::IDENTITY, Affine::IDENTITY, start + s, acc)
+}));
+
+dispatched!(entropy_validating, entropy_validating_avx512, entropy_validating_avx2,
+    entropy_validating_any,
+    (p: &[T]),
+    lanes::entropy_validating::<T, Acc>(p, |a, acc| r::entropy_into(a, Affine::IDENTITY, acc)));
+
 dispatched!(mass, mass_avx512, mass_avx2, mass_any, (x: &[T], t: Affine), lanes::mass::<T, Acc>(x, t));
 
 /// [`lanes::checked_sum`], dispatched. Returns the partial sum and the validity flag.

@@ -527,6 +527,148 @@ pub(crate) fn js<T: Element, A: Accumulator>(
     part
 }
 
+/// `1` if some lane of `x` is NaN, infinite or negative, else `0`.
+#[inline(always)]
+fn invalid(x: &[f64; L]) -> u32 {
+    let mut bad = 0u32;
+    for j in 0..L {
+        // `!(x >= 0 && x <= MAX)` catches NaN, ±∞ and negatives alike.
+        bad |= (u32::from(x[j] >= 0.0) & u32::from(x[j] <= f64::MAX)) ^ 1;
+    }
+    bad
+}
+
+/// [`chunks`] for `K` sums at once: `f` returns one array of terms per sum.
+#[inline(always)]
+fn chunks_n<A: Accumulator, const K: usize>(
+    groups: usize,
+    acc: &mut [A; K],
+    mut f: impl FnMut(usize) -> [[f64; L]; K],
+) {
+    let mut g = 0;
+    while g < groups {
+        let end = (g + CHUNK).min(groups);
+        let mut s = [[0.0; L]; K];
+        for h in g..end {
+            let t = f(h * L);
+            for k in 0..K {
+                for j in 0..L {
+                    s[k][j] += t[k][j];
+                }
+            }
+        }
+        for k in 0..K {
+            acc[k].add(&s[k]);
+        }
+        g = end;
+    }
+}
+
+/// The KL block (`KL`) or the cross-entropy block of raw entries (identity transforms),
+/// validating the entries on the way: the terms and their sums are exactly those of
+/// [`kl`]/[`cross_entropy`] with identity transforms; in addition `totals` gets the raw sums
+/// of `p` and `q` (plain within a chunk, compensated across chunks; entries are `≥ 0` when
+/// valid) and `invalid` whether some entry is NaN, infinite or negative (the sums are then
+/// meaningless and the caller falls back to the validating scalar path). `scalar` is called
+/// with offsets relative to the block.
+#[inline(always)]
+pub(crate) fn validating<T: Element, A: Accumulator, const KL: bool>(
+    p: &[T],
+    q: &[T],
+    scalar: impl Fn(&[T], &[T], usize, &mut Partial),
+) -> Partial {
+    let mut part = Partial::default();
+    let mut acc = [A::new(), A::new(), A::new()];
+    let mut df = A::new();
+    let mut bad = 0u32;
+    let groups = p.len() / L;
+    let id = Affine::IDENTITY;
+    chunks_n(groups, &mut acc, |o| {
+        let pv = load::<T, true>(&p[o..o + L], id);
+        let qv = load::<T, true>(&q[o..o + L], id);
+        bad |= invalid(&pv) | invalid(&qv);
+        let mut t = [0.0; L];
+        if KL {
+            if abnormal(&pv, &qv) {
+                scalar(&p[o..o + L], &q[o..o + L], o, &mut part);
+            } else {
+                let mut d = [0.0; L];
+                for j in 0..L {
+                    let pos = pv[j] > 0.0;
+                    let x = excess(A::FMA, pv[j], qv[j]);
+                    t[j] = if pos { x } else { 0.0 };
+                    d[j] = if pos { pv[j] - qv[j] } else { 0.0 };
+                }
+                df.add(&d);
+            }
+        } else if abnormal_at(&pv, &qv) {
+            scalar(&p[o..o + L], &q[o..o + L], o, &mut part);
+        } else {
+            for j in 0..L {
+                let x = -pv[j] * ln_normal(A::FMA, qv[j]);
+                t[j] = if pv[j] > 0.0 { x } else { 0.0 };
+            }
+        }
+        [t, pv, qv]
+    });
+    let o = groups * L;
+    for (&a, &b) in p[o..].iter().zip(&q[o..]) {
+        let (a, b) = (a.to_f64(), b.to_f64());
+        bad |=
+            u32::from(!(0.0..=f64::MAX).contains(&a)) | u32::from(!(0.0..=f64::MAX).contains(&b));
+        part.totals[0].add(a);
+        part.totals[1].add(b);
+    }
+    scalar(&p[o..], &q[o..], o, &mut part);
+    let [terms, sp, sq] = acc;
+    terms.merge_into(&mut part.main);
+    sp.merge_into(&mut part.totals[0]);
+    sq.merge_into(&mut part.totals[1]);
+    if KL {
+        df.merge_into(&mut part.side);
+    }
+    part.invalid = bad != 0;
+    part
+}
+
+/// The entropy block of raw entries, validating them on the way (see [`validating`]).
+#[inline(always)]
+pub(crate) fn entropy_validating<T: Element, A: Accumulator>(
+    p: &[T],
+    scalar: impl Fn(&[T], &mut Partial),
+) -> Partial {
+    let mut part = Partial::default();
+    let mut acc = [A::new(), A::new()];
+    let mut bad = 0u32;
+    let groups = p.len() / L;
+    chunks_n(groups, &mut acc, |o| {
+        let pv = load::<T, true>(&p[o..o + L], Affine::IDENTITY);
+        bad |= invalid(&pv);
+        let mut t = [0.0; L];
+        if abnormal_at(&pv, &pv) {
+            scalar(&p[o..o + L], &mut part);
+        } else {
+            for j in 0..L {
+                let x = -pv[j] * ln_normal(A::FMA, pv[j]);
+                t[j] = if pv[j] > 0.0 { x } else { 0.0 };
+            }
+        }
+        [t, pv]
+    });
+    let o = groups * L;
+    for &a in &p[o..] {
+        let a = a.to_f64();
+        bad |= u32::from(!(0.0..=f64::MAX).contains(&a));
+        part.totals[0].add(a);
+    }
+    scalar(&p[o..], &mut part);
+    let [terms, sp] = acc;
+    terms.merge_into(&mut part.main);
+    sp.merge_into(&mut part.totals[0]);
+    part.invalid = bad != 0;
+    part
+}
+
 /// Sum of the raw entries, and whether every entry is finite and `≥ 0` (a NaN, an infinity or
 /// a negative value makes the flag false; the caller then finds the first one by a scalar scan).
 #[inline(always)]
