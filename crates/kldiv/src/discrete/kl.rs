@@ -16,7 +16,8 @@ use crate::units::Quantity;
 /// under [`super::Normalize::Check`] the values are used as given, so a sum slightly off one
 /// can make a near-zero result slightly negative).
 ///
-/// Terms are accumulated in `f64` with compensated summation, also for `f32` input.
+/// Terms are evaluated and accumulated in `f64` (compensated), also for `f32` input: see the
+/// accuracy bound in the [module docs](super).
 ///
 /// # Errors
 /// Empty or mismatched inputs, NaN/±∞/negative entries, a failed normalisation check, an

@@ -1,7 +1,11 @@
 //! Runtime CPU dispatch: each block kernel is compiled for the baseline ISA and, on x86-64,
-//! once more with AVX2+FMA enabled; the latter is used when the CPU has it. Both variants
-//! perform the same IEEE operations in the same order (no FMA contraction happens in Rust), so
-//! they return identical bits. On aarch64 the baseline already includes NEON.
+//! twice more: with AVX2+FMA, and with AVX-512 (F, DQ, VL) on top; the widest one the running
+//! CPU supports is used. The AVX2 and AVX-512 variants perform the same IEEE operations in the
+//! same order (fused multiply-adds included, on 256- or 512-bit registers) and return
+//! identical bits; the baseline variant performs no fused multiply-add (Rust never contracts
+//! `a*b + c`), so its terms can differ from theirs by a few ulps (see the error bound in
+//! `lanes`; tested below). On aarch64 the baseline already includes NEON. Results are
+//! deterministic for a given CPU and independent of the thread count.
 //!
 //! The `unsafe` here (as in `vectorized.rs` and `avx2.rs`) is the call of a
 //! `#[target_feature]` function after checking that the running CPU supports the feature.

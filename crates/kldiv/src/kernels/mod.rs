@@ -11,9 +11,11 @@
 //! of threads, so the result is bit-for-bit the same on 1 or 64 threads.
 //!
 //! This module is the only place for vectorised code and runtime CPU dispatch. Each block is
-//! reduced by the lane-parallel kernels of `lanes` (compiled twice: for the baseline ISA and,
-//! selected at run time, for AVX2+FMA); [`reference`](mod@reference) holds the plain scalar loops they are
-//! tested against.
+//! reduced by the lane-parallel kernels of `lanes` (compiled for the baseline ISA and,
+//! selected at run time, for AVX2+FMA and for AVX-512); [`reference`](mod@reference) holds the
+//! plain scalar loops they are tested against. Inputs used as given (identity transforms) can
+//! be validated in the same pass that reduces them ([`kl_validated`] and its siblings), so
+//! that a measure reads its data once.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
