@@ -151,6 +151,11 @@ fn validating_passes_reject_every_bad_entry_at_every_position() {
         }
         assert!(kernels::kl_validated(&good, &good).is_some());
     }
+    // A total that overflows also sends the caller to the ordinary path, which handles it.
+    let big = vec![f64::MAX / 4.0; 20];
+    assert!(kernels::kl_validated(&big, &big).is_none());
+    let opts = kldiv::discrete::Options::default().normalize(kldiv::discrete::Normalize::Assume);
+    assert_eq!(kldiv::discrete::kl(&big, &big, &opts).unwrap().value, 0.0);
 }
 
 #[test]
