@@ -99,7 +99,63 @@ fn check(p: &[f64], q: &[f64]) -> Result<(), TestCaseError> {
             prop_assert!(close(a, b), "entropy {} vs {}", a, b);
         }
     }
+    check_validated(p, q)?;
+    check_validated(&p32, &q32)?;
     Ok(())
+}
+
+/// The fused validating passes return exactly what the reductions with identity transforms
+/// return, and the raw totals to a few ulps.
+fn check_validated<T: kldiv::Element>(p: &[T], q: &[T]) -> Result<(), TestCaseError> {
+    let id = Affine::IDENTITY;
+    let total = |x: &[T]| x.iter().map(|v| v.to_f64()).sum::<f64>();
+    let (tp, tq) = (total(p), total(q));
+    let totals_close = |t: [f64; 2], with_q: bool| {
+        (t[0] - tp).abs() <= 1e-14 * tp && (!with_q || (t[1] - tq).abs() <= 1e-14 * tq)
+    };
+    let v = kernels::kl_validated(p, q).expect("valid inputs");
+    let w = kernels::kl(p, q, id, id);
+    prop_assert_eq!(v.sum.finite.to_bits(), w.finite.to_bits());
+    prop_assert_eq!(v.sum.unsupported, w.unsupported);
+    prop_assert_eq!(v.sum.first_unsupported, w.first_unsupported);
+    prop_assert!(totals_close(v.totals, true), "{:?} vs {tp} {tq}", v.totals);
+    let v = kernels::cross_entropy_validated(p, q).expect("valid inputs");
+    let w = kernels::cross_entropy(p, q, id, id);
+    prop_assert_eq!(v.sum.finite.to_bits(), w.finite.to_bits());
+    prop_assert_eq!(v.sum.first_unsupported, w.first_unsupported);
+    prop_assert!(totals_close(v.totals, true));
+    let v = kernels::entropy_validated(p).expect("valid input");
+    prop_assert_eq!(v.sum.finite.to_bits(), kernels::entropy(p, id).to_bits());
+    prop_assert!(totals_close(v.totals, false));
+    Ok(())
+}
+
+#[test]
+fn validating_passes_reject_every_bad_entry_at_every_position() {
+    for n in 1..67 {
+        let good: Vec<f64> = (0..n).map(|i| (i % 5) as f64 * 0.1).collect();
+        for at in 0..n {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e-30, -1e-300] {
+                let mut x = good.clone();
+                x[at] = bad;
+                assert!(kernels::kl_validated(&x, &good).is_none(), "{n} {at} {bad}");
+                assert!(kernels::kl_validated(&good, &x).is_none(), "{n} {at} {bad}");
+                assert!(kernels::cross_entropy_validated(&good, &x).is_none());
+                assert!(kernels::cross_entropy_validated(&x, &good).is_none());
+                assert!(kernels::entropy_validated(&x).is_none(), "{n} {at} {bad}");
+                let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+                let g32: Vec<f32> = good.iter().map(|&v| v as f32).collect();
+                // −1e-300 rounds to −0 in f32, which is a valid entry.
+                assert_eq!(kernels::kl_validated(&x32, &g32).is_none(), bad != -1e-300);
+            }
+        }
+        assert!(kernels::kl_validated(&good, &good).is_some());
+    }
+    // A total that overflows also sends the caller to the ordinary path, which handles it.
+    let big = vec![f64::MAX / 4.0; 20];
+    assert!(kernels::kl_validated(&big, &big).is_none());
+    let opts = kldiv::discrete::Options::default().normalize(kldiv::discrete::Normalize::Assume);
+    assert_eq!(kldiv::discrete::kl(&big, &big, &opts).unwrap().value, 0.0);
 }
 
 #[test]

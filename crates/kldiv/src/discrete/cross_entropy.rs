@@ -2,7 +2,7 @@
 
 use super::kl::finish;
 use super::options::Options;
-use super::prepare::{Kind, prepare, same_length};
+use super::prepare::{Kind, check_raw, prepare, raw, same_length};
 use crate::error::{Arg, Result};
 use crate::kernels;
 use crate::real::Element;
@@ -23,6 +23,16 @@ use crate::units::Quantity;
 pub fn cross_entropy<T: Element>(p: &[T], q: &[T], opts: &Options) -> Result<Quantity> {
     opts.validate()?;
     same_length(p.len(), q.len())?;
+    // One pass for validation and reduction when both inputs are used as given.
+    if raw(p, Arg::P, opts) && raw(q, Arg::Q, opts) {
+        if let Some(v) = kernels::cross_entropy_validated(p, q) {
+            if check_raw::<T>(v.totals[0], p.len(), Arg::P, opts)?
+                && check_raw::<T>(v.totals[1], q.len(), Arg::Q, opts)?
+            {
+                return finish(v.sum, opts);
+            }
+        }
+    }
     let tp = prepare(p, Arg::P, opts, Kind::Distribution)?;
     let tq = prepare(q, Arg::Q, opts, Kind::Distribution)?;
     finish(kernels::cross_entropy(p, q, tp, tq), opts)

@@ -1,7 +1,7 @@
 //! Shannon entropy of a discrete distribution.
 
 use super::options::Options;
-use super::prepare::{Kind, prepare};
+use super::prepare::{Kind, check_raw, prepare, raw};
 use crate::error::{Arg, Result};
 use crate::kernels;
 use crate::real::Element;
@@ -18,6 +18,14 @@ use crate::units::Quantity;
 /// ```
 pub fn entropy<T: Element>(p: &[T], opts: &Options) -> Result<Quantity> {
     opts.validate()?;
+    // One pass for validation and reduction when the input is used as given.
+    if raw(p, Arg::P, opts) {
+        if let Some(v) = kernels::entropy_validated(p) {
+            if check_raw::<T>(v.totals[0], p.len(), Arg::P, opts)? {
+                return Quantity::from_nats(v.sum.finite, opts.base);
+            }
+        }
+    }
     let tp = prepare(p, Arg::P, opts, Kind::Distribution)?;
     Quantity::from_nats(kernels::entropy(p, tp), opts.base)
 }

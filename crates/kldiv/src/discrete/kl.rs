@@ -1,7 +1,7 @@
 //! Kullback–Leibler divergence between two discrete distributions.
 
 use super::options::{Options, Support};
-use super::prepare::{Kind, prepare, same_length};
+use super::prepare::{Kind, check_raw, prepare, raw, same_length};
 use crate::error::{Arg, Error, Result};
 use crate::kernels::{self, SupportedSum};
 use crate::real::Element;
@@ -16,7 +16,8 @@ use crate::units::Quantity;
 /// under [`super::Normalize::Check`] the values are used as given, so a sum slightly off one
 /// can make a near-zero result slightly negative).
 ///
-/// Terms are accumulated in `f64` with compensated summation, also for `f32` input.
+/// Terms are evaluated and accumulated in `f64` (compensated), also for `f32` input: see the
+/// accuracy bound in the [module docs](super).
 ///
 /// # Errors
 /// Empty or mismatched inputs, NaN/±∞/negative entries, a failed normalisation check, an
@@ -33,6 +34,16 @@ use crate::units::Quantity;
 pub fn kl<T: Element>(p: &[T], q: &[T], opts: &Options) -> Result<Quantity> {
     opts.validate()?;
     same_length(p.len(), q.len())?;
+    // One pass for validation and reduction when both inputs are used as given.
+    if raw(p, Arg::P, opts) && raw(q, Arg::Q, opts) {
+        if let Some(v) = kernels::kl_validated(p, q) {
+            if check_raw::<T>(v.totals[0], p.len(), Arg::P, opts)?
+                && check_raw::<T>(v.totals[1], q.len(), Arg::Q, opts)?
+            {
+                return finish(v.sum, opts);
+            }
+        }
+    }
     let tp = prepare(p, Arg::P, opts, Kind::Distribution)?;
     let tq = prepare(q, Arg::Q, opts, Kind::Distribution)?;
     finish(kernels::kl(p, q, tp, tq), opts)

@@ -19,6 +19,22 @@
 //! entries, a failed sum check) is an [`Error`](crate::Error) naming the argument and index;
 //! nothing panics.
 //!
+//! **Accuracy.** Every entry is widened to `f64` (exactly, also for `f32`) and every term is
+//! evaluated in `f64` by the vectorised kernels of [`crate::kernels`], to within 24 ulps of its
+//! exact value; sums are compensated. For sums of non-negative terms — entropy and
+//! cross-entropy of distributions, the excess part `Σ p ln(p/q) − p + q` of the KL divergence
+//! (whose remaining part `Σ (p − q)` is summed with a TwoSum per term), JS and the generalized
+//! KL — the result is within `30·2⁻⁵³ ≈ 3.4·10⁻¹⁵` of the exact value of the measure on the
+//! (transformed) inputs, relative, independent of `K`. For `f32` input the result is therefore
+//! the `f64` value of the measure on the `f32` values, within the same bound. Results are the
+//! same bits for any number of threads; on x86-64 the AVX2 and AVX-512 paths give the same bits
+//! and the portable path agrees with them within the bound.
+//!
+//! **One pass.** Floating-point inputs used as given ([`Normalize::Check`] or
+//! [`Normalize::Assume`], no smoothing) are validated (finite, `≥ 0`, and the sum check) in the
+//! same pass over the data that evaluates [`kl`], [`cross_entropy`] or [`entropy`]; on an invalid
+//! entry the ordinary path locates and reports it.
+//!
 //! Batches of rows: [`rowwise`], [`broadcast`], [`pairwise`]. Why two distributions differ:
 //! [`explain`]. Inputs larger than memory, in chunks: [`Stream`].
 

@@ -181,6 +181,38 @@ pub(crate) fn prepare<T: Element>(x: &[T], arg: Arg, opts: &Options, kind: Kind)
     }
 }
 
+/// Whether `x` is used as given (the identity transform) whatever its total: floating-point
+/// entries under [`Normalize::Check`] or [`Normalize::Assume`], not smoothed. Such inputs are
+/// validated in the same pass that reduces them (`crate::kernels::kl_validated` and its
+/// siblings), so that the data is read once.
+pub(crate) fn raw<T: Element>(x: &[T], arg: Arg, opts: &Options) -> bool {
+    !x.is_empty()
+        && !T::IS_COUNT
+        && matches!(opts.normalize, Normalize::Check { .. } | Normalize::Assume)
+        && (opts.smoothing == Smoothing::None || !opts.smooths(arg))
+}
+
+/// The normalisation check of a [`raw`] input once a fused pass has validated it and
+/// returned its `total`: the error [`prepare`] would return, or whether the transform is the
+/// identity (always, for a [`raw`] input; `false` makes the caller take the ordinary path).
+pub(crate) fn check_raw<T: Element>(
+    total: f64,
+    len: usize,
+    arg: Arg,
+    opts: &Options,
+) -> Result<bool> {
+    let plan = plan(
+        total,
+        len,
+        T::IS_COUNT,
+        T::EPS,
+        arg,
+        opts,
+        Kind::Distribution,
+    )?;
+    Ok(plan == Plan::Ready(Affine::IDENTITY))
+}
+
 /// Checks that two inputs have the same number of outcomes.
 pub(crate) fn same_length(p: usize, q: usize) -> Result<()> {
     if p == q {

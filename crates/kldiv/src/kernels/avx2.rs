@@ -19,6 +19,8 @@ pub(crate) struct Avx2Lanes {
 }
 
 impl Accumulator for Avx2Lanes {
+    const FMA: bool = true;
+
     #[inline(always)]
     fn new() -> Self {
         // SAFETY: only used inside functions compiled with AVX enabled, on CPUs that have it

@@ -15,20 +15,20 @@
 // The coefficients are quoted with the decimal expansions of their published binary values.
 #![allow(clippy::excessive_precision)]
 
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const LG1: f64 = 6.666_666_666_666_735_130e-1;
-const LG2: f64 = 3.999_999_999_940_941_908e-1;
-const LG3: f64 = 2.857_142_874_366_239_149e-1;
-const LG4: f64 = 2.222_219_843_214_978_396e-1;
-const LG5: f64 = 1.818_357_216_161_805_012e-1;
-const LG6: f64 = 1.531_383_769_920_937_332e-1;
-const LG7: f64 = 1.479_819_860_511_658_591e-1;
+pub(super) const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+pub(super) const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+pub(super) const LG1: f64 = 6.666_666_666_666_735_130e-1;
+pub(super) const LG2: f64 = 3.999_999_999_940_941_908e-1;
+pub(super) const LG3: f64 = 2.857_142_874_366_239_149e-1;
+pub(super) const LG4: f64 = 2.222_219_843_214_978_396e-1;
+pub(super) const LG5: f64 = 1.818_357_216_161_805_012e-1;
+pub(super) const LG6: f64 = 1.531_383_769_920_937_332e-1;
+pub(super) const LG7: f64 = 1.479_819_860_511_658_591e-1;
 /// 2^54, to lift subnormals into the normal range.
 const TWO54: f64 = 18_014_398_509_481_984.0;
 /// 2^52 + 1023: subtracting it from `from_bits(0x4330_0000_0000_0000 | e)` turns a biased
 /// exponent `e` into `e − 1023` as an exact `f64`.
-const EXP_BIAS_MAGIC: f64 = 4_503_599_627_370_496.0 + 1023.0;
+pub(super) const EXP_BIAS_MAGIC: f64 = 4_503_599_627_370_496.0 + 1023.0;
 
 /// Natural logarithm of `x`, branch-free, < 1 ulp (see the module docs).
 ///

@@ -11,9 +11,11 @@
 //! of threads, so the result is bit-for-bit the same on 1 or 64 threads.
 //!
 //! This module is the only place for vectorised code and runtime CPU dispatch. Each block is
-//! reduced by the lane-parallel kernels of `lanes` (compiled twice: for the baseline ISA and,
-//! selected at run time, for AVX2+FMA); [`reference`](mod@reference) holds the plain scalar loops they are
-//! tested against.
+//! reduced by the lane-parallel kernels of `lanes` (compiled for the baseline ISA and,
+//! selected at run time, for AVX2+FMA and for AVX-512); [`reference`](mod@reference) holds the
+//! plain scalar loops they are tested against. Inputs used as given (identity transforms) can
+//! be validated in the same pass that reduces them ([`kl_validated`] and its siblings), so
+//! that a measure reads its data once.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -99,6 +101,10 @@ pub(crate) struct Partial {
     mass: Neumaier,
     unsupported: usize,
     first: Option<(usize, f64)>,
+    /// Raw totals of the inputs (`p`, `q`), filled by the validating kernels only.
+    pub(crate) totals: [Neumaier; 2],
+    /// Whether a validating kernel met a NaN, infinite or negative entry.
+    pub(crate) invalid: bool,
 }
 
 impl Partial {
@@ -116,6 +122,9 @@ impl Partial {
         self.side.merge(o.side);
         self.mass.merge(o.mass);
         self.unsupported += o.unsupported;
+        self.totals[0].merge(o.totals[0]);
+        self.totals[1].merge(o.totals[1]);
+        self.invalid |= o.invalid;
         if self.first.is_none() {
             self.first = o.first;
         }
@@ -205,6 +214,56 @@ pub fn js<T: Element>(p: &[T], q: &[T], tp: Affine, tq: Affine, wp: f64, wq: f64
     blocks(n, |s, e| dispatch::js(&p[s..e], &q[s..e], tp, tq, wp, wq))
         .finish()
         .finite
+}
+
+/// The result of a single pass that validates raw inputs while it reduces them (identity
+/// transforms): the measure's sum and the compensated totals of the inputs (`p`, then `q`),
+/// for the normalisation check that follows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Validated {
+    /// The measure, as [`kl`] or [`cross_entropy`] return it (for [`entropy`], `finite` only).
+    pub sum: SupportedSum,
+    /// Compensated totals of the raw entries of `p` and `q` (`q`'s is 0 for entropy).
+    pub totals: [f64; 2],
+}
+
+fn validated(part: Partial) -> Option<Validated> {
+    if part.invalid {
+        return None;
+    }
+    let totals = [part.totals[0].total(), part.totals[1].total()];
+    Some(Validated {
+        sum: part.finish(),
+        totals,
+    })
+}
+
+/// [`kl`] of the raw entries (identity transforms) in the same pass as their validation: the
+/// reading of the inputs that [`checked_sum`] would repeat is saved. `None` if an entry is
+/// NaN, infinite or negative (the caller then locates it). The value is the one [`kl`] returns
+/// with identity transforms, bit for bit; the totals are compensated sums of the raw entries
+/// (added per lane over [`BLOCK`]-sized blocks, so they may differ from [`checked_sum`]'s in
+/// the last bits).
+pub fn kl_validated<T: Element>(p: &[T], q: &[T]) -> Option<Validated> {
+    let n = p.len().min(q.len());
+    validated(blocks(n, |s, e| {
+        dispatch::kl_validating(&p[s..e], &q[s..e], s)
+    }))
+}
+
+/// [`cross_entropy`] of the raw entries fused with their validation, as [`kl_validated`].
+pub fn cross_entropy_validated<T: Element>(p: &[T], q: &[T]) -> Option<Validated> {
+    let n = p.len().min(q.len());
+    validated(blocks(n, |s, e| {
+        dispatch::cross_entropy_validating(&p[s..e], &q[s..e], s)
+    }))
+}
+
+/// [`entropy`] of the raw entries fused with their validation, as [`kl_validated`].
+pub fn entropy_validated<T: Element>(p: &[T]) -> Option<Validated> {
+    validated(blocks(p.len(), |s, e| {
+        dispatch::entropy_validating(&p[s..e])
+    }))
 }
 
 /// Compensated sum of the transformed entries (the total mass after the transform).
