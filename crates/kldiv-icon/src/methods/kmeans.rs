@@ -22,7 +22,9 @@ pub struct KMeansOptions {
     /// `tol · (mean variance of the coordinates)` (default 1e-4, as scikit-learn), or when no
     /// assignment changes.
     pub tol: f64,
-    /// The seed of the k-means++ draws (default 0); restart `r` uses the stream `seed + r`.
+    /// The seed of the k-means++ draws (default 0). Restart `r` draws from ChaCha8 stream `r`
+    /// of this seed, so the restarts of one seed are independent and two seeds share none
+    /// (with seed-plus-restart seeding, seeds `s` and `s + 1` would share 9 of 10 restarts).
     pub seed: u64,
 }
 
@@ -112,7 +114,7 @@ pub fn kmeans(
     let mut best: Option<Run> = None;
     let mut restart_inertias = Vec::with_capacity(options.restarts);
     for r in 0..options.restarts {
-        let mut rng = ChaCha8Rng::seed_from_u64(options.seed.wrapping_add(r as u64));
+        let mut rng = restart_rng(options.seed, r);
         let mut centres = kmeans_pp(x, m, &mut rng);
         let mut labels = vec![usize::MAX; n];
         let mut losses = Vec::new();
@@ -195,6 +197,14 @@ fn mean_variance(x: Points<'_>) -> f64 {
 
 fn sq(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(u, v)| (u - v) * (u - v)).sum()
+}
+
+/// The generator of restart `r` under `seed`: stream `r` of the ChaCha8 generator seeded by
+/// `seed` (independent streams, none shared between seeds).
+fn restart_rng(seed: u64, r: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(r as u64);
+    rng
 }
 
 /// Greedy k-means++ seeding.
@@ -389,4 +399,27 @@ pub fn kmeans_objective(x: Points<'_>, phi: &Dense, sigma: f64) -> Result<KMeans
         log_z: lz,
         loss: l / (sigma * sigma) - h + lz,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restart_rng;
+    use rand::Rng;
+    use std::collections::HashSet;
+
+    #[test]
+    fn restarts_of_different_seeds_share_no_stream() {
+        let first = |seed: u64| -> Vec<u64> {
+            (0..10)
+                .map(|r| restart_rng(seed, r).random::<u64>())
+                .collect()
+        };
+        let (a, b) = (first(0), first(1));
+        // Within one seed the restarts differ …
+        assert_eq!(a.iter().collect::<HashSet<_>>().len(), 10);
+        // … and seed 1 does not replay seed 0's restarts 1..9 (as seed + r seeding would).
+        assert!(a.iter().all(|x| !b.contains(x)), "{a:?} {b:?}");
+        // Same seed and restart: the same draws.
+        assert_eq!(first(0), a);
+    }
 }
