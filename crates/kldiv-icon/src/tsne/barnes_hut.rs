@@ -239,41 +239,52 @@ pub(crate) fn bh_into(
     let n = p.n();
     let tree = QuadTree::new(y);
     let theta2 = theta * theta;
+    // Repulsion in the tree's point order (neighbouring queries walk the same cells, which
+    // keeps them in cache), then scattered back: every point's own arithmetic is unchanged,
+    // so the order does not change any bit.
+    let sorted: Vec<(f64, [f64; 2])> = tree
+        .pts
+        .par_iter()
+        .zip(tree.idx.par_iter())
+        .with_min_len(MIN_ROWS)
+        .map_init(
+            || Vec::with_capacity(256),
+            |stack, (&yi, &i)| tree.repulsion(i, yi, theta2, stack),
+        )
+        .collect();
     let mut zs = vec![0.0; n];
-    let mut plw = vec![0.0; n];
     let mut rep = vec![0.0; 2 * n];
+    for (&i, &(zi, f)) in tree.idx.iter().zip(&sorted) {
+        let i = i as usize;
+        zs[i] = zi;
+        rep[2 * i] = f[0];
+        rep[2 * i + 1] = f[1];
+    }
+    let mut plw = vec![0.0; n];
     grad.par_chunks_mut(2)
-        .zip(rep.par_chunks_mut(2))
-        .zip(zs.par_iter_mut().zip(plw.par_iter_mut()))
+        .zip(plw.par_iter_mut())
         .enumerate()
         .with_min_len(MIN_ROWS)
-        .for_each_init(
-            || Vec::with_capacity(256),
-            |stack, (i, ((att, rp), (z, pl)))| {
-                let yi = [y[2 * i], y[2 * i + 1]];
-                let (zi, f) = tree.repulsion(i as u32, yi, theta2, stack);
-                *z = zi;
-                rp[0] = f[0];
-                rp[1] = f[1];
-                let mut a = [0.0; 2];
-                let mut s = 0.0;
-                p.for_row(i, |j, pij| {
-                    let dx = yi[0] - y[2 * j];
-                    let dy = yi[1] - y[2 * j + 1];
-                    let d2 = dx * dx + dy * dy;
-                    let w = 1.0 / (1.0 + d2);
-                    let pw = pij * w;
-                    a[0] += pw * dx;
-                    a[1] += pw * dy;
-                    if want_kl {
-                        s -= pij * d2.ln_1p();
-                    }
-                });
-                att[0] = a[0];
-                att[1] = a[1];
-                *pl = s;
-            },
-        );
+        .for_each(|(i, (att, pl))| {
+            let yi = [y[2 * i], y[2 * i + 1]];
+            let mut a = [0.0; 2];
+            let mut s = 0.0;
+            p.for_row(i, |j, pij| {
+                let dx = yi[0] - y[2 * j];
+                let dy = yi[1] - y[2 * j + 1];
+                let d2 = dx * dx + dy * dy;
+                let w = 1.0 / (1.0 + d2);
+                let pw = pij * w;
+                a[0] += pw * dx;
+                a[1] += pw * dy;
+                if want_kl {
+                    s -= pij * d2.ln_1p();
+                }
+            });
+            att[0] = a[0];
+            att[1] = a[1];
+            *pl = s;
+        });
     let z = kldiv::sum::sum(&zs);
     let inv_z = 1.0 / z;
     grad.par_iter_mut()
