@@ -11,6 +11,8 @@
 //! seconds. `--data FILE` reads another CSV (header line, last column the integer label).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use kldiv_icon::methods::{ClusterInit, ClusterOptions, KMeansOptions, cluster, kmeans};
 use kldiv_icon::metrics::{hungarian_accuracy, nmi};
 use kldiv_icon::{Points, no_progress};
@@ -19,23 +21,8 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().cloned().unwrap_or_else(|| "kmeans".into());
-    let get = |name: &str| -> Option<String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
-    let default_data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/digits.csv");
-    let path = get("--data").unwrap_or_else(|| default_data.into());
-    let text = std::fs::read_to_string(&path).expect("read the data file");
-    let mut x = Vec::new();
-    let mut y = Vec::new();
-    let mut d = 0;
-    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let v: Vec<f64> = line.split(',').map(|s| s.trim().parse().unwrap()).collect();
-        d = v.len() - 1;
-        x.extend_from_slice(&v[..d]);
-        y.push(v[d] as usize);
-    }
+    let get = |name: &str| common::arg(&args, name);
+    let (x, y, d) = common::labelled_data(&args);
     let pts = Points::new("digits", &x, d).unwrap();
     let seed: u64 = get("--seed").map_or(0, |s| s.parse().unwrap());
     let classes = y.iter().max().unwrap() + 1;
