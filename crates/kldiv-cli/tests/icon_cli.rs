@@ -312,30 +312,6 @@ fn clustering_and_classification_methods() {
     ]));
     assert_eq!(v["unit"], "nats");
     assert!(v["nmi"].as_f64().unwrap() > 0.3);
-    let v = json(&run(&[
-        "icon",
-        "--data",
-        &data,
-        "--label-column",
-        "label",
-        "--method",
-        "classify",
-        "--out",
-        &out,
-        "--format",
-        "json",
-    ]));
-    // 200 digits, 20% held out by default (seed 0): trained on 160, measured on 40 unseen.
-    assert_eq!(
-        (v["n_train"].as_u64(), v["n_test"].as_u64()),
-        (Some(160), Some(40))
-    );
-    assert!(v["train_accuracy"].as_f64().unwrap() > 0.9);
-    assert!(v["test_accuracy"].as_f64().unwrap() > 0.7, "{v}");
-    let a = std::fs::read_to_string(&out).unwrap();
-    assert!(a.starts_with("predicted,label\n"));
-    assert_eq!(a.lines().count(), 201);
-    // Another seed, another split; no held-out rows with --test-fraction 0.
     let classify = |extra: &[&str]| {
         let mut a = vec![
             "icon",
@@ -353,6 +329,18 @@ fn clustering_and_classification_methods() {
         a.extend_from_slice(extra);
         run(&a)
     };
+    let v = json(&classify(&[]));
+    // 200 digits, 20% held out by default (seed 0): trained on 160, measured on 40 unseen.
+    assert_eq!(
+        (v["n_train"].as_u64(), v["n_test"].as_u64()),
+        (Some(160), Some(40))
+    );
+    assert!(v["train_accuracy"].as_f64().unwrap() > 0.9);
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.7, "{v}");
+    let a = std::fs::read_to_string(&out).unwrap();
+    assert!(a.starts_with("predicted,label\n"));
+    assert_eq!(a.lines().count(), 201);
+    // Another seed, another split; no held-out rows with --test-fraction 0.
     let w = json(&classify(&["--test-fraction", "0.5", "--seed", "3"]));
     assert_eq!(w["n_test"].as_u64(), Some(100));
     let w = json(&classify(&["--test-fraction", "0"]));
