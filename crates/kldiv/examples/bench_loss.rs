@@ -1,7 +1,7 @@
 //! Times kldiv's losses on logits (value + student gradient, f32) for `bench/loss.sh`, which
 //! times the torch compositions on the same inputs in the same run.
 //!
-//! Usage: `bench_loss DIR B V REPEATS` — reads `DIR/student_B_V.f32` and `DIR/teacher_B_V.f32`
+//! Usage: `bench_loss DIR B V REPEATS [forward|reverse|jsd0.5]` — reads `DIR/student_B_V.f32` and `DIR/teacher_B_V.f32`
 //! (raw little-endian f32, row-major `[B, V]`), prints one JSON object with, per divergence,
 //! the best wall time (seconds) of forward + backward, the loss value, and the peak heap memory
 //! allocated during one call beyond the inputs and the gradient buffer (a counting allocator).
@@ -69,6 +69,10 @@ fn main() {
         ("reverse", Divergence::Reverse),
         ("jsd0.5", Divergence::Jsd { beta: 0.5 }),
     ] {
+        // An optional fifth argument runs one divergence only (for profiling).
+        if args.get(5).is_some_and(|only| only != name) {
+            continue;
+        }
         let opts = LossOptions::new(div).reduction(Reduction::BatchMean);
         let run = |g: &mut [f32]| {
             divergence(Teacher::Logits(&t), &s, v, &opts, Gradients::student(g))

@@ -34,6 +34,8 @@ pub use fastmath::{fast_exp, fast_exp_f32, fast_exp_f32_fma};
 pub use ln::{ln_f32, ln_f64};
 pub use terms::{kl_excess, kl_term, ln_ratio};
 pub use vectorized::{Kernel, vectorized};
+#[cfg(all(test, target_arch = "x86_64"))]
+pub(crate) use vectorized::{has_avx512, on_avx2, on_avx512};
 
 use crate::real::Element;
 use crate::sum::Neumaier;

@@ -1,5 +1,6 @@
 //! Runtime CPU dispatch for callers outside this module (the loss row kernels): run a
-//! [`Kernel`] compiled for AVX2 + FMA when the CPU has them. (The discrete reductions use the
+//! [`Kernel`] compiled for AVX-512 (F, DQ, VL) + AVX2 + FMA, or for AVX2 + FMA, whichever the
+//! CPU has. (The discrete reductions use the
 //! crate-private `dispatch` macro instead.)
 
 /// A unit of work for [`vectorized`]. Implementations mark [`Kernel::run`] `#[inline(always)]`
@@ -8,11 +9,16 @@
 pub trait Kernel {
     /// What the kernel returns.
     type Output;
+    /// Whether [`vectorized`] may compile this kernel for AVX-512 (else AVX2 at most).
+    /// Defaults to `true`; a kernel sets it to `false` when its AVX-512 code is wrong or slow
+    /// (see the k-d tree's query kernel: rustc 1.95 / LLVM 22 miscompiles its Chebyshev
+    /// `f64::max` reduction for AVX-512).
+    const AVX512: bool = true;
     /// Does the work.
     fn run(self) -> Self::Output;
     /// The same work, allowed to use fused multiply-adds (`f32::mul_add`, e.g. through
-    /// [`super::fast_exp_f32_fma`]); [`vectorized`] calls it inside the function compiled
-    /// for AVX2 + FMA, and [`Kernel::run`] everywhere else. Results may differ from `run`'s in
+    /// [`super::fast_exp_f32_fma`]); [`vectorized`] calls it inside the functions compiled
+    /// for AVX-512 or AVX2 (both with FMA), and [`Kernel::run`] everywhere else. Results may differ from `run`'s in
     /// the last bits (they are deterministic for a given CPU). Defaults to `run`.
     fn run_fma(self) -> Self::Output
     where
@@ -22,15 +28,18 @@ pub trait Kernel {
     }
 }
 
-/// Runs `k` inside a function compiled with AVX2 and FMA enabled when the running CPU supports
-/// both (checked at run time, cached by the standard library), and as ordinary code otherwise.
+/// Runs `k` inside a function compiled with AVX-512 (F, DQ, VL), AVX2 and FMA enabled when
+/// the running CPU supports them, else inside one compiled with AVX2 and FMA when it supports
+/// those (checked at run time, cached by the standard library), and as ordinary code
+/// otherwise.
 ///
 /// With `#[inline(always)]` on [`Kernel::run`] and on the kernels it calls
 /// ([`super::fast_exp`], [`super::fast_exp_f32`], [`super::ln_f64`], the loss row kernels),
-/// the compiler uses 256-bit vectors for them. The AVX2 path calls [`Kernel::run_fma`] (by
-/// default [`Kernel::run`]): kernels that use fused multiply-adds there can differ from the
-/// portable path in the last bits; otherwise results are identical on both paths (no
-/// floating-point contraction is introduced).
+/// the compiler uses 512- or 256-bit vectors for them. Both wide paths call
+/// [`Kernel::run_fma`] (by default [`Kernel::run`]) and perform the same IEEE operations in
+/// the same order, so they return identical bits; kernels that use fused multiply-adds there
+/// can differ from the portable path in the last bits; otherwise results are identical on all
+/// paths (no floating-point contraction is introduced).
 ///
 /// ```
 /// use kldiv::kernels::{Kernel, fast_exp, vectorized};
@@ -49,16 +58,50 @@ pub trait Kernel {
 pub fn vectorized<K: Kernel>(k: K) -> K::Output {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            #[target_feature(enable = "avx2,fma")]
-            fn avx2<K: Kernel>(k: K) -> K::Output {
-                k.run_fma()
-            }
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above; `avx2` has no other
-            // precondition.
+        if K::AVX512 && has_avx512() {
+            // SAFETY: the CPU supports AVX-512 F/DQ/VL, AVX2 and FMA, checked just above;
+            // `on_avx512` has no other precondition.
             #[allow(unsafe_code)]
-            return unsafe { avx2(k) };
+            return unsafe { on_avx512(k) };
+        }
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above; `on_avx2` has no
+            // other precondition.
+            #[allow(unsafe_code)]
+            return unsafe { on_avx2(k) };
         }
     }
     k.run()
+}
+
+/// Whether the running CPU has AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+}
+
+/// Whether the running CPU has AVX-512 F/DQ/VL as well as AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn has_avx512() -> bool {
+    has_avx2()
+        && std::is_x86_feature_detected!("avx512f")
+        && std::is_x86_feature_detected!("avx512dq")
+        && std::is_x86_feature_detected!("avx512vl")
+}
+
+/// [`Kernel::run_fma`] compiled for AVX-512 (F, DQ, VL) + AVX2 + FMA; call only if
+/// [`has_avx512`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+pub(crate) fn on_avx512<K: Kernel>(k: K) -> K::Output {
+    k.run_fma()
+}
+
+/// [`Kernel::run_fma`] compiled for AVX2 + FMA; call only if [`has_avx2`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(crate) fn on_avx2<K: Kernel>(k: K) -> K::Output {
+    k.run_fma()
 }

@@ -421,6 +421,11 @@ struct Block<'a, 'c, const D: usize, const CHEB: bool> {
 
 impl<const D: usize, const CHEB: bool> Kernel for Block<'_, '_, D, CHEB> {
     type Output = ();
+    // AVX2 at most: compiled for AVX-512 by rustc 1.95.0 (LLVM 22.1.2), the Chebyshev key
+    // `s = s.max((q_j − v).abs())` over 13 coordinates × 4 lanes came out wrong (too small;
+    // 24 % of random leaves in a stand-alone reproduction, `f64::max` reduction turned into
+    // gathers with a NaN fallback), and `both_backends_match_a_naive_search` failed at d = 13.
+    const AVX512: bool = false;
     // No fused operations here: `run_fma` is `run`, inlined so that it is compiled with the
     // caller's features.
     #[inline(always)]
