@@ -88,6 +88,14 @@ fn check(b: usize, v: usize, scale: f64, temp: f64) {
         for r in 0..b {
             let (tr, sr) = (&t64[r * v..(r + 1) * v], &s64[r * v..(r + 1) * v]);
             let (e, p, q) = row_facts(tr, sr, temp);
+            // The f64 path itself against a plain f64 evaluation from the softmaxes (long rows
+            // exercise every stage of the kernels' lane sums).
+            let want = plain_divergence(div, tr, sr, temp);
+            assert!(
+                (w.rows[r] - want).abs() <= 1e-11 * (1.0 + e),
+                "{div:?} V={v} T={temp} row {r}: f64 path {} vs plain {want}",
+                w.rows[r]
+            );
             let bound = 10.0 * U * (e + 2.0);
             let err = (a.rows[r] - w.rows[r]).abs();
             assert!(
@@ -114,6 +122,46 @@ fn check(b: usize, v: usize, scale: f64, temp: f64) {
                 }
             }
         }
+    }
+}
+
+/// The divergence of one row from its log-softmaxes at temperature `temp`, term by term in
+/// `f64` (`0 ln 0 = 0`).
+fn plain_divergence(div: Divergence, t: &[f64], s: &[f64], temp: f64) -> f64 {
+    let log_soft = |x: &[f64]| {
+        let m = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let z = x.iter().map(|&a| ((a - m) / temp).exp()).sum::<f64>().ln();
+        x.iter().map(|&a| (a - m) / temp - z).collect::<Vec<f64>>()
+    };
+    let (lp, lq) = (log_soft(t), log_soft(s));
+    let kl = |a: &[f64], b: &[f64]| -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| {
+                if x > f64::NEG_INFINITY {
+                    x.exp() * (x - y)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    };
+    match div {
+        Divergence::Forward => kl(&lp, &lq),
+        Divergence::Reverse => kl(&lq, &lp),
+        Divergence::Jsd { beta } => {
+            let lm: Vec<f64> = lp
+                .iter()
+                .zip(&lq)
+                .map(|(&x, &y)| {
+                    let (a, b) = (beta.ln() + x, (1.0 - beta).ln() + y);
+                    let h = a.max(b);
+                    h + ((a - h).exp() + (b - h).exp()).ln()
+                })
+                .collect();
+            beta * kl(&lp, &lm) + (1.0 - beta) * kl(&lq, &lm)
+        }
+        _ => unreachable!("only the dense divergences are checked here"),
     }
 }
 
