@@ -204,3 +204,120 @@ fn f32_rows_are_deterministic_across_thread_counts() {
         assert_eq!(x.to_bits(), y.to_bits());
     }
 }
+
+/// Value and both gradients of one row (`f32`), reduction `sum`.
+fn row32(t: &[f32], s: &[f32], div: Divergence, temp: f64) -> (f64, Vec<f32>, Vec<f32>) {
+    let (mut gs, mut gt) = (vec![0f32; s.len()], vec![0f32; s.len()]);
+    let opts = LossOptions::new(div)
+        .temperature(temp)
+        .reduction(Reduction::Sum);
+    let l = divergence(
+        Teacher::Logits(t),
+        s,
+        s.len(),
+        &opts,
+        Gradients::both(&mut gs, &mut gt),
+    )
+    .unwrap();
+    (l.value, gs, gt)
+}
+
+/// Pass 1 evaluates the exponentials under the running maximum of the row so far (one pass,
+/// an online log-sum-exp by blocks) and pass 2 rescales them: a row whose maximum comes last
+/// (every block a new maximum: more changes than are recorded, so the later blocks are
+/// evaluated again), a row with a masked prefix, and the same rows reversed (maximum first)
+/// must agree, value and gradients, and match the plain evaluation.
+#[test]
+fn rows_agree_whatever_the_position_of_their_maximum() {
+    let v = 64 * 100 + 29;
+    // Ascending logits: each block holds a new maximum.
+    let rising = |scale: f32, off: f32| -> Vec<f32> {
+        (0..v)
+            .map(|i| off + scale * (i as f32 / v as f32) + 0.01 * ((i * 7919 % 13) as f32))
+            .collect()
+    };
+    let mut cases = vec![(rising(30.0, 0.0), rising(20.0, 1.0))];
+    // A masked prefix on either side (three blocks of −∞), then ordinary logits.
+    let (mut a, mut b) = (logits(v, 11, 2.0), logits(v, 12, 2.0));
+    a[..192].fill(f32::NEG_INFINITY);
+    b[..192].fill(f32::NEG_INFINITY);
+    cases.push((a, b));
+    for (t, s) in cases {
+        let (tr, sr): (Vec<f32>, Vec<f32>) = (
+            t.iter().rev().copied().collect(),
+            s.iter().rev().copied().collect(),
+        );
+        for div in [
+            Divergence::Forward,
+            Divergence::Reverse,
+            Divergence::Jsd { beta: 0.3 },
+        ] {
+            for temp in [1.0, 0.6] {
+                let (x, gs, gt) = row32(&t, &s, div, temp);
+                let (y, hs, ht) = row32(&tr, &sr, div, temp);
+                let plain = plain_divergence(div, &widen(&t), &widen(&s), temp);
+                let scale = gs
+                    .iter()
+                    .chain(&gt)
+                    .fold(0f64, |m, &g| m.max((g as f64).abs()));
+                assert!(
+                    x.is_finite() && (x - plain).abs() <= 1e-5 * (1.0 + plain),
+                    "{div:?} T={temp}: {x} vs plain {plain}"
+                );
+                assert!(
+                    (x - y).abs() <= 1e-6 * (1.0 + x),
+                    "{div:?} T={temp}: {x} vs reversed {y}"
+                );
+                for (g, h) in [(&gs, &hs), (&gt, &ht)] {
+                    for (i, (&a, &b)) in g.iter().zip(h.iter().rev()).enumerate() {
+                        assert!(a.is_finite(), "{div:?} T={temp} [{i}] = {a}");
+                        assert!(
+                            ((a - b) as f64).abs() <= 1e-5 * scale,
+                            "{div:?} T={temp} [{i}]: {a:e} vs reversed {b:e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a term counts in an infinite KL must not depend on where the maximum lies: a
+/// teacher zero (`−∞` logit) under student mass that underflows to 0 in `f32` against the
+/// row's maximum counts in neither order.
+#[test]
+fn an_underflowing_term_does_not_make_the_kl_infinite_in_either_order() {
+    let v = 64 * 8;
+    let mut s = logits(v, 21, 1.0);
+    let mut t = logits(v, 22, 1.0);
+    // Block 0 entirely far below the rest of the student's row: its own maximum is −300.
+    for x in &mut s[..64] {
+        *x = -300.0 - x.abs();
+    }
+    t[5] = f32::NEG_INFINITY;
+    for (t, s) in [
+        (t.clone(), s.clone()),
+        (
+            t.iter().rev().copied().collect(),
+            s.iter().rev().copied().collect(),
+        ),
+    ] {
+        let (x, gs, gt) = row32(&t, &s, Divergence::Reverse, 1.0);
+        assert!(x.is_finite(), "reverse KL {x}");
+        assert!(gs.iter().chain(&gt).all(|g| g.is_finite()));
+    }
+    // And a term that does not underflow makes it infinite in both orders.
+    let mut s2 = s.clone();
+    s2[5] = 0.0;
+    for (t, s) in [
+        (t.clone(), s2.clone()),
+        (
+            t.iter().rev().copied().collect(),
+            s2.iter().rev().copied().collect(),
+        ),
+    ] {
+        let (x, gs, _) = row32(&t, &s, Divergence::Reverse, 1.0);
+        assert_eq!(x, f64::INFINITY);
+        assert!(gs.iter().all(|&g| g == 0.0));
+    }
+}

@@ -5,17 +5,21 @@
 //! weight). With `x = s/T`, `y = a/T`, `L_s = logsumexp(x)`, `L_t = logsumexp(y)`,
 //! `ln Q = x − L_s`, `ln P = y − L_t`:
 //!
-//! * **Pass 0**: the maxima of `s` and `a` (lane-wise, no exponentials) and the validation of
-//!   every entry. The maxima are the shifts of all exponentials below (no online rescaling).
-//! * **Pass 1** (blocks of [`BLK`] entries): the unnormalised exponentials
-//!   `e_q = e^{(s − max s)/T}`, `e_p = e^{(a − max a)/T}`, their sums (so `L_s`, `L_t`) and the
-//!   one weighted mean the divergence needs, `E_P[y − x]` (forward) or `E_Q[x − y]`
-//!   (reverse), which gives the KL without a second pass:
+//! * **Pass 1** (blocks of [`BLK`] entries, an online log-sum-exp at block granularity): the
+//!   validation of every entry, the block's maxima of `s` and `a`, and the running maxima
+//!   `m_s`, `m_t` up to this block (when one grows, the sums so far are rescaled by
+//!   `e^{(old − new)/T}`, and the change is recorded, see [`Shifts`]); then the unnormalised
+//!   exponentials `e_q = e^{(s − m_s)/T}`, `e_p = e^{(a − m_t)/T}` (all `≤ 1`), their sums
+//!   (so `L_s`, `L_t`) and the one weighted mean the divergence needs, `E_P[y − x]` (forward)
+//!   or `E_Q[x − y]` (reverse), which gives the KL without a second pass:
 //!   `KL(P‖Q) = E_P[y − x] − (L_t − L_s)`, `KL(Q‖P) = E_Q[x − y] − (L_s − L_t)`. The
 //!   exponentials are **stored in the gradient buffers** given (`e_q` in the student's,
-//!   `e_p` in the teacher's), so that pass 2 rescales them instead of evaluating them again:
-//!   no extra memory, and per entry 3 exponentials for the forward KL with the student
-//!   gradient (2 with both gradients), 2 for the reverse KL, 4 for JSD.
+//!   `e_p` in the teacher's), so that pass 2 rescales them (by the normaliser times
+//!   `e^{(m_b − max)/T}` for the shift `m_b` of their block, one `f64` product rounded once)
+//!   instead of evaluating them again: no extra memory, and per entry 3 exponentials for the
+//!   forward KL with the student gradient (2 with both gradients), 2 for the reverse KL, 4 for
+//!   JSD. So the KLs take **two passes over each row** (one without gradients); JSD with
+//!   gradients takes three (below).
 //! * **Pass 2** (only with gradients, or for JSD): element-wise gradients
 //!   * forward: `∂/∂s = g/T (Q − P)`, `∂/∂a = g/T · P (ln P − ln Q − KL)`;
 //!   * reverse: `∂/∂s = g/T · Q (ln Q − ln P − KL)`, `∂/∂a = g/T (P − Q)`;
@@ -123,6 +127,21 @@ impl LaneAcc {
             self.fold();
         }
     }
+    /// Multiplies the sum by `f ∈ [0, 1]` (a change of shift); `f = 0` (an exponent below the
+    /// `f64` range) clears it, so that an infinite sum does not become NaN.
+    #[cold]
+    #[inline(never)]
+    fn scale(&mut self, f: f64) {
+        if f == 0.0 {
+            *self = LaneAcc::default();
+            return;
+        }
+        for l in &mut self.lanes {
+            *l *= f;
+        }
+        self.s *= f;
+        self.c *= f;
+    }
     /// Adds one block of input-type terms, each widened to `f64`.
     #[inline(always)]
     fn add_widened<T: Real>(&mut self, x: &[T; BLK]) {
@@ -206,6 +225,11 @@ struct Stats<T> {
     forward: f64,
     /// `KL(Q‖P)` (may be `+∞`); NaN if not asked for.
     reverse: f64,
+    /// The shifts under which pass 1 stored the student's exponentials (its final one is
+    /// `am`).
+    rec_s: Shifts<T>,
+    /// The same for the teacher's (final: `bm`).
+    rec_t: Shifts<T>,
 }
 
 impl<T: Real> Stats<T> {
@@ -223,6 +247,14 @@ impl<T: Real> Stats<T> {
     #[inline(always)]
     fn ep<const F: bool>(&self, a: T) -> T {
         self.inv_t.exp::<F>(a - self.bm)
+    }
+    /// Pass 2's factors for the student's stored exponentials.
+    fn factors_s(&self) -> Factors<'_, T> {
+        Factors::new(&self.rec_s, self.am, self.inv_t.exact)
+    }
+    /// Pass 2's factors for the teacher's stored exponentials.
+    fn factors_t(&self) -> Factors<'_, T> {
+        Factors::new(&self.rec_t, self.bm, self.inv_t.exact)
     }
 }
 
@@ -358,53 +390,46 @@ fn blocks<T: Real, E: Encoding>(
     }
 }
 
-/// Lanes of the maxima of pass 0 (one AVX-512 register of `f32`).
+/// Lanes of the block maxima (one AVX-512 register of `f32`).
 const MLANES: usize = 16;
 
-/// Pass 0: the maxima of the student logits and of the teacher's, lane-wise (no
-/// exponentials); validates every entry. Each input has its own loop, and the validity flags
-/// are kept per lane, so that the loops vectorise to full registers.
+/// The maxima of one block of student logits and of the teacher's, and whether the block
+/// holds an invalid entry. Each input has its own loop, and the validity flags are kept per
+/// lane, so that the loops vectorise to full registers.
 #[inline(always)]
-fn maxima<T: Real, E: Encoding>(s: &[T], t: &[T]) -> Result<(T, T)> {
+fn block_maxima<T: Real, E: Encoding>(xs: &[T; BLK], xt: &[T; BLK]) -> (T, T, bool) {
     let mut ms = [T::NEG_INFINITY; MLANES];
     let mut mt = [T::NEG_INFINITY; MLANES];
-    let mut bad_at = None;
-    blocks::<T, E>(
-        s,
-        t,
-        None,
-        None,
-        #[inline(always)]
-        |i0, xs, xt, _, _| {
-            let mut bad = [false; MLANES];
-            for c in xs.chunks_exact(MLANES) {
-                for j in 0..MLANES {
-                    let a = c[j];
-                    bad[j] |= nan_or_pos_inf(a);
-                    ms[j] = if a > ms[j] { a } else { ms[j] };
-                }
-            }
-            for c in xt.chunks_exact(MLANES) {
-                for j in 0..MLANES {
-                    let b = c[j];
-                    bad[j] |= !E::valid(b);
-                    let y = E::logit(b);
-                    mt[j] = if y > mt[j] { y } else { mt[j] };
-                }
-            }
-            if bad.iter().any(|&x| x) && bad_at.is_none() {
-                bad_at = Some(i0);
-            }
-        },
-    );
-    if let Some(i0) = bad_at {
-        return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
+    let mut bad = [false; MLANES];
+    for c in xs.chunks_exact(MLANES) {
+        for j in 0..MLANES {
+            let a = c[j];
+            bad[j] |= nan_or_pos_inf(a);
+            ms[j] = if a > ms[j] { a } else { ms[j] };
+        }
     }
-    let fold = |m: [T; MLANES]| {
-        m.iter()
-            .fold(T::NEG_INFINITY, |a, &x| if x > a { x } else { a })
+    for c in xt.chunks_exact(MLANES) {
+        for j in 0..MLANES {
+            let b = c[j];
+            bad[j] |= !E::valid(b);
+            let y = E::logit(b);
+            mt[j] = if y > mt[j] { y } else { mt[j] };
+        }
+    }
+    // Lane folds without short-circuits (a short-circuiting `any` let the compiler turn the
+    // whole block into scalar compares and branches).
+    let fold = |mut m: [T; MLANES]| {
+        let mut w = MLANES / 2;
+        while w > 0 {
+            for j in 0..w {
+                m[j] = if m[j + w] > m[j] { m[j + w] } else { m[j] };
+            }
+            w /= 2;
+        }
+        m[0]
     };
-    Ok((fold(ms), fold(mt)))
+    let bad = bad.iter().fold(false, |a, &x| a | x);
+    (fold(ms), fold(mt), bad)
 }
 
 /// The shift actually subtracted: the maximum, or `0` if a side is all `−∞` (its terms are
@@ -414,6 +439,97 @@ fn shift<T: Real>(m: T) -> T {
     if m == T::NEG_INFINITY { T::ZERO } else { m }
 }
 
+/// Segments recorded by a [`Shifts`].
+const SEGMENTS: usize = 32;
+
+/// The shifts under which pass 1 evaluated one side's exponentials: the running maximum of
+/// the logits up to and including the current block, which changes only at a block that
+/// holds a new maximum (a handful of times in a row of random logits). Records the first
+/// [`SEGMENTS`] segments `(first block, shift)`; the blocks after that many changes (an
+/// adversarial row, e.g. sorted logits) are marked to be evaluated again in pass 2.
+#[derive(Debug, Clone, Copy)]
+struct Shifts<T> {
+    first: [u32; SEGMENTS],
+    shift: [T; SEGMENTS],
+    len: usize,
+    /// First block whose shift is not recorded (`usize::MAX`: none).
+    overflow: usize,
+}
+
+impl<T: Real> Shifts<T> {
+    fn new() -> Self {
+        Shifts {
+            first: [0; SEGMENTS],
+            shift: [T::NEG_INFINITY; SEGMENTS],
+            len: 1,
+            overflow: usize::MAX,
+        }
+    }
+    /// Block `b` and the ones after it use the shift `m`.
+    #[inline(always)]
+    fn push(&mut self, b: usize, m: T) {
+        if self.overflow != usize::MAX {
+            return;
+        }
+        if self.first[self.len - 1] as usize == b {
+            self.shift[self.len - 1] = m;
+        } else if self.len == SEGMENTS {
+            self.overflow = b;
+        } else {
+            self.first[self.len] = b as u32;
+            self.shift[self.len] = m;
+            self.len += 1;
+        }
+    }
+}
+
+/// Pass 2's view of a [`Shifts`]: for blocks visited in increasing order, the factor
+/// `e^{(shift_b − max)/T} ≤ 1` that brings an exponential stored by pass 1 to the row's final
+/// shift, or `None` for a block to evaluate again.
+struct Factors<'a, T> {
+    rec: &'a Shifts<T>,
+    seg: usize,
+    factor: f64,
+    last: f64,
+    it: f64,
+}
+
+impl<'a, T: Real> Factors<'a, T> {
+    fn new(rec: &'a Shifts<T>, last: T, it: f64) -> Self {
+        let mut f = Factors {
+            rec,
+            seg: 0,
+            factor: 0.0,
+            last: last.to_f64(),
+            it,
+        };
+        f.factor = f.of(0);
+        f
+    }
+    /// The factor of segment `k`: `0` for a shift of `−∞` (a prefix of masked entries, whose
+    /// exponentials are all `0`).
+    fn of(&self, k: usize) -> f64 {
+        let m = self.rec.shift[k];
+        if m == T::NEG_INFINITY {
+            0.0
+        } else {
+            ((m.to_f64() - self.last) * self.it).exp()
+        }
+    }
+    /// The factor of block `b` (`b` non-decreasing from one call to the next).
+    #[inline(always)]
+    fn at(&mut self, b: usize) -> Option<f64> {
+        if b >= self.rec.overflow {
+            return None;
+        }
+        while self.seg + 1 < self.rec.len && self.rec.first[self.seg + 1] as usize <= b {
+            self.seg += 1;
+            self.factor = self.of(self.seg);
+        }
+        Some(self.factor)
+    }
+}
+
 /// Which KL sums pass 1 forms.
 #[derive(Clone, Copy)]
 struct Want {
@@ -421,10 +537,13 @@ struct Want {
     reverse: bool,
 }
 
-/// Passes 0 and 1: the maxima, then `L_s`, `L_t` and the KLs asked for, storing the
-/// unnormalised exponentials `e^{(s − am)/T}` into `store_s` and `e^{(a − bm)/T}` into
-/// `store_t` (the gradient buffers, which the gradient passes then rescale instead of
-/// evaluating the exponentials again).
+/// Pass 1: `L_s`, `L_t` and the KLs asked for, storing the unnormalised exponentials
+/// `e^{(s − am_b)/T}` into `store_s` and `e^{(a − bm_b)/T}` into `store_t` (the gradient
+/// buffers, which the gradient passes then rescale instead of evaluating the exponentials
+/// again). The shifts `am_b`, `bm_b` are the running maxima up to and including block `b`
+/// (an online log-sum-exp at block granularity: the block's maxima are taken first, and the
+/// sums so far are rescaled when a maximum grows), recorded in [`Shifts`] for pass 2.
+/// Validates every entry on the way.
 #[inline(always)]
 fn stats<T: Real, E: Encoding, const F: bool>(
     s: &[T],
@@ -435,21 +554,53 @@ fn stats<T: Real, E: Encoding, const F: bool>(
     store_t: Option<&mut [T]>,
 ) -> Result<Stats<T>> {
     let inv_t = Scale::<T>::new(inv_t);
-    let (ms, mt) = maxima::<T, E>(s, t)?;
-    let (am, bm) = (shift(ms), shift(mt));
+    let it = inv_t.exact;
+    let (mut ms, mut mt) = (T::NEG_INFINITY, T::NEG_INFINITY);
+    let (mut rec_s, mut rec_t) = (Shifts::<T>::new(), Shifts::<T>::new());
     let (mut ss, mut st, mut us, mut ut) = (
         LaneAcc::default(),
         LaneAcc::default(),
         LaneAcc::default(),
         LaneAcc::default(),
     );
+    let mut bad_at = None;
     blocks::<T, E>(
         s,
         t,
         store_s,
         store_t,
         #[inline(always)]
-        |_, xs, xt, o1, o2| {
+        |i0, xs, xt, o1, o2| {
+            if bad_at.is_some() {
+                return;
+            }
+            let (bs, bt, bad) = block_maxima::<T, E>(xs, xt);
+            if bad {
+                bad_at = Some(i0);
+                return;
+            }
+            let b = i0 / BLK;
+            // A new maximum: the sums so far are rescaled to it (they are exactly 0 while
+            // the running maximum is −∞).
+            if bs > ms {
+                if ms > T::NEG_INFINITY {
+                    let f = ((ms.to_f64() - bs.to_f64()) * it).exp();
+                    ss.scale(f);
+                    us.scale(f);
+                }
+                ms = bs;
+                rec_s.push(b, ms);
+            }
+            if bt > mt {
+                if mt > T::NEG_INFINITY {
+                    let f = ((mt.to_f64() - bt.to_f64()) * it).exp();
+                    st.scale(f);
+                    ut.scale(f);
+                }
+                mt = bt;
+                rec_t.push(b, mt);
+            }
+            let (am, bm) = (shift(ms), shift(mt));
             let mut es = [T::ZERO; BLK];
             let mut et = [T::ZERO; BLK];
             let mut yt = [T::ZERO; BLK];
@@ -477,6 +628,9 @@ fn stats<T: Real, E: Encoding, const F: bool>(
             }
         },
     );
+    if let Some(i0) = bad_at {
+        return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
+    }
     let (ss, st) = (ss.total(), st.total());
     if ss <= 0.0 {
         return Err(Error::ZeroMass { arg: Arg::Q });
@@ -486,23 +640,70 @@ fn stats<T: Real, E: Encoding, const F: bool>(
     }
     let mut stats = Stats {
         inv_t,
-        am,
-        bm,
+        am: shift(ms),
+        bm: shift(mt),
         lss: ss.ln(),
         lst: st.ln(),
         forward: f64::NAN,
         reverse: f64::NAN,
+        rec_s,
+        rec_t,
     };
     let d = stats.ls_minus_lt();
-    let it = inv_t.exact;
-    // E_P[y − x] = (1/T)·Σ e_t (a − s) / Σ e_t, and likewise for Q.
+    // E_P[y − x] = (1/T)·Σ e_t (a − s) / Σ e_t, and likewise for Q. An infinite sum (a zero
+    // of one side under mass of the other) is formed again with the final shifts, so that
+    // whether a term counts does not depend on where the row's maximum lies (a term whose
+    // weight underflows to 0 under the final shift does not count, whatever the order).
     if want.forward {
-        stats.forward = clamp_kl(it * ut.total() / st + d);
+        let u = ut.total();
+        let u = if u.is_finite() {
+            u
+        } else {
+            weighted_diff_again::<T, E, F>(s, t, &stats, false)
+        };
+        stats.forward = clamp_kl(it * u / st + d);
     }
     if want.reverse {
-        stats.reverse = clamp_kl(it * us.total() / ss - d);
+        let u = us.total();
+        let u = if u.is_finite() {
+            u
+        } else {
+            weighted_diff_again::<T, E, F>(s, t, &stats, true)
+        };
+        stats.reverse = clamp_kl(it * u / ss - d);
     }
     Ok(stats)
+}
+
+/// `Σ e_q (s − a)` (`reverse`) or `Σ e_p (a − s)` with the exponentials under the row's
+/// final shifts: the rare case of an infinite KL, see [`stats`].
+#[cold]
+#[inline(never)]
+fn weighted_diff_again<T: Real, E: Encoding, const F: bool>(
+    s: &[T],
+    t: &[T],
+    st: &Stats<T>,
+    reverse: bool,
+) -> f64 {
+    let mut acc = LaneAcc::default();
+    blocks::<T, E>(s, t, None, None, |_, xs, xt, _, _| {
+        let mut e = [T::ZERO; BLK];
+        let mut yt = [T::ZERO; BLK];
+        for j in 0..BLK {
+            yt[j] = E::logit(xt[j]);
+            e[j] = if reverse {
+                st.eq::<F>(xs[j])
+            } else {
+                st.ep::<F>(yt[j])
+            };
+        }
+        if reverse {
+            add_weighted_diff(&mut acc, &e, xs, &yt);
+        } else {
+            add_weighted_diff(&mut acc, &e, &yt, xs);
+        }
+    });
+    acc.total()
 }
 
 /// A KL computed by cancellation can come out a few ulp below zero; it is `≥ 0`.
@@ -550,6 +751,40 @@ pub(crate) fn row<T: Real, E: Encoding, const F: bool>(
     })
 }
 
+/// `v` if finite, else `0`. A gradient entry `e · (ln-ratio)` is infinite only where the
+/// exponential `e` was stored under an earlier, smaller shift and is `0` under the row's
+/// final one (the entry does not count in the KL, see [`stats`]); its gradient is `0`.
+#[inline(always)]
+fn finite_or_zero<T: Real>(v: T) -> T {
+    if v < T::INFINITY && v > T::NEG_INFINITY {
+        v
+    } else {
+        T::ZERO
+    }
+}
+
+/// The stored exponentials of one block at the row's final shift, as a scale for them: the
+/// normaliser `k` (`f64`) times the block's [`Factors`] factor, rounded once; or, for a block
+/// whose shift was not recorded, `k` alone after evaluating the exponentials again into `o`.
+#[inline(always)]
+fn rescale<T: Real>(
+    k: f64,
+    factors: &mut Factors<'_, T>,
+    b: usize,
+    o: &mut [T; BLK],
+    again: impl Fn(usize) -> T,
+) -> T {
+    match factors.at(b) {
+        Some(f) => T::from_f64(k * f),
+        None => {
+            for (j, v) in o.iter_mut().enumerate() {
+                *v = again(j);
+            }
+            T::from_f64(k)
+        }
+    }
+}
+
 /// Pass 2 of the forward KL: writes `g/T (Q − P)` and (optionally)
 /// `g/T · P (ln P − ln Q − KL)`, from the exponentials pass 1 stored in the buffers.
 #[inline(always)]
@@ -563,8 +798,8 @@ fn grad_forward<T: Real, E: Encoding, const F: bool>(
 ) {
     let c = g * st.inv_t.exact;
     // Q = e_q / Σ_s, P = e_p / Σ_t.
-    let ks = T::from_f64(c * (-st.lss).exp());
-    let kt = T::from_f64(c * (-st.lst).exp());
+    let (ks, kt64) = (c * (-st.lss).exp(), c * (-st.lst).exp());
+    let kt = T::from_f64(kt64);
     let finite = st.forward.is_finite();
     // ln P − ln Q − KL = (a − s)/T − k0.
     let k0 = -st.ls_minus_lt() + st.forward;
@@ -572,35 +807,42 @@ fn grad_forward<T: Real, E: Encoding, const F: bool>(
     if gs.is_none() && gt.is_none() {
         return;
     }
+    let (mut fs, mut ft) = (st.factors_s(), st.factors_t());
     blocks::<T, E>(
         s,
         t,
         gs,
         gt,
         #[inline(always)]
-        |_, xs, xt, o1, o2| match o2 {
-            None => {
-                if let Some(o) = o1 {
-                    for j in 0..BLK {
-                        let ep = st.ep::<F>(E::logit(xt[j]));
-                        o[j] = ks * o[j] - kt * ep;
+        |i0, xs, xt, o1, o2| {
+            let b = i0 / BLK;
+            match o2 {
+                None => {
+                    if let Some(o) = o1 {
+                        let ksb = rescale(ks, &mut fs, b, o, |j| st.eq::<F>(xs[j]));
+                        for j in 0..BLK {
+                            let ep = st.ep::<F>(E::logit(xt[j]));
+                            o[j] = ksb * o[j] - kt * ep;
+                        }
                     }
                 }
-            }
-            Some(ot) => {
-                let ep = *ot;
-                if let Some(o) = o1 {
-                    for j in 0..BLK {
-                        o[j] = ks * o[j] - kt * ep[j];
+                Some(ot) => {
+                    let ktb = rescale(kt64, &mut ft, b, ot, |j| st.ep::<F>(E::logit(xt[j])));
+                    let ep = *ot;
+                    if let Some(o) = o1 {
+                        let ksb = rescale(ks, &mut fs, b, o, |j| st.eq::<F>(xs[j]));
+                        for j in 0..BLK {
+                            o[j] = ksb * o[j] - ktb * ep[j];
+                        }
                     }
-                }
-                for j in 0..BLK {
-                    let v = if ep[j] > T::ZERO && finite {
-                        ep[j] * log_ratio(E::logit(xt[j]), xs[j], it, k0)
-                    } else {
-                        T::ZERO
-                    };
-                    ot[j] = kt * v;
+                    for j in 0..BLK {
+                        let v = if ep[j] > T::ZERO && finite {
+                            ep[j] * log_ratio(E::logit(xt[j]), xs[j], it, k0)
+                        } else {
+                            T::ZERO
+                        };
+                        ot[j] = finite_or_zero(ktb * v);
+                    }
                 }
             }
         },
@@ -629,39 +871,46 @@ fn grad_reverse<T: Real, E: Encoding, const F: bool>(
     if gs.is_none() && gt.is_none() {
         return;
     }
-    let ks = T::from_f64(c * (-st.lss).exp());
-    let kt = T::from_f64(c * (-st.lst).exp());
+    let (ks, kt) = (c * (-st.lss).exp(), c * (-st.lst).exp());
     // ln Q − ln P − KL = (s − a)/T − k1.
     let k1 = st.ls_minus_lt() + st.reverse;
     let it = st.inv_t.exact;
+    let (mut fs, mut ft) = (st.factors_s(), st.factors_t());
     blocks::<T, E>(
         s,
         t,
         gs,
         gt,
         #[inline(always)]
-        |_, xs, xt, o1, o2| {
+        |i0, xs, xt, mut o1, o2| {
+            let b = i0 / BLK;
             let mut eq = [T::ZERO; BLK];
-            match &o1 {
-                Some(o) => eq = **o,
+            let ksb = match o1 {
+                Some(ref mut o) => {
+                    let ksb = rescale(ks, &mut fs, b, o, |j| st.eq::<F>(xs[j]));
+                    eq = **o;
+                    ksb
+                }
                 None => {
                     for j in 0..BLK {
                         eq[j] = st.eq::<F>(xs[j]);
                     }
+                    T::from_f64(ks)
                 }
-            }
+            };
             if let Some(o) = o1 {
                 for j in 0..BLK {
                     o[j] = if eq[j] > T::ZERO {
-                        ks * (eq[j] * log_ratio(xs[j], E::logit(xt[j]), it, k1))
+                        finite_or_zero(ksb * (eq[j] * log_ratio(xs[j], E::logit(xt[j]), it, k1)))
                     } else {
                         T::ZERO
                     };
                 }
             }
             if let Some(o) = o2 {
+                let ktb = rescale(kt, &mut ft, b, o, |j| st.ep::<F>(E::logit(xt[j])));
                 for j in 0..BLK {
-                    o[j] = kt * o[j] - ks * eq[j];
+                    o[j] = ktb * o[j] - ksb * eq[j];
                 }
             }
         },
@@ -683,34 +932,46 @@ fn jsd<T: Real, E: Encoding, const F: bool>(
     let (wp, wq) = (T::from_f64(beta), T::from_f64(1.0 - beta));
     let (wp64, wq64) = (beta, 1.0 - beta);
     let (iss, ist) = ((-st.lss).exp(), (-st.lst).exp());
-    let (iss_t, ist_t) = (T::from_f64(iss), T::from_f64(ist));
     let mut sum_u = LaneAcc::default();
     let mut sum_v = LaneAcc::default();
+    let (mut fs, mut ft) = (st.factors_s(), st.factors_t());
     blocks::<T, E>(
         s,
         t,
         gs.as_deref_mut(),
         gt.as_deref_mut(),
         #[inline(always)]
-        |_, xs, xt, o1, o2| {
+        |i0, xs, xt, mut o1, mut o2| {
+            let b = i0 / BLK;
             let mut eq = [T::ZERO; BLK];
             let mut ep = [T::ZERO; BLK];
-            match &o1 {
-                Some(o) => eq = **o,
+            // The normalisers, times the factors of the stored exponentials.
+            let iss_t = match o1 {
+                Some(ref mut o) => {
+                    let k = rescale(iss, &mut fs, b, o, |j| st.eq::<F>(xs[j]));
+                    eq = **o;
+                    k
+                }
                 None => {
                     for j in 0..BLK {
                         eq[j] = st.eq::<F>(xs[j]);
                     }
+                    T::from_f64(iss)
                 }
-            }
-            match &o2 {
-                Some(o) => ep = **o,
+            };
+            let ist_t = match o2 {
+                Some(ref mut o) => {
+                    let k = rescale(ist, &mut ft, b, o, |j| st.ep::<F>(E::logit(xt[j])));
+                    ep = **o;
+                    k
+                }
                 None => {
                     for j in 0..BLK {
                         ep[j] = st.ep::<F>(E::logit(xt[j]));
                     }
+                    T::from_f64(ist)
                 }
-            }
+            };
             let mut qu = [T::ZERO; BLK];
             let mut pv = [T::ZERO; BLK];
             let mut u = [T::ZERO; BLK];
