@@ -224,23 +224,25 @@ fn row32(t: &[f32], s: &[f32], div: Divergence, temp: f64) -> (f64, Vec<f32>, Ve
 
 /// Pass 1 evaluates the exponentials under the running maximum of the row so far (one pass,
 /// an online log-sum-exp by blocks) and pass 2 rescales them: a row whose maximum comes last
-/// (every block a new maximum: more changes than are recorded, so the later blocks are
+/// (every chunk a new maximum: more changes than are recorded, so the later blocks are
 /// evaluated again), a row with a masked prefix, and the same rows reversed (maximum first)
 /// must agree, value and gradients, and match the plain evaluation.
 #[test]
 fn rows_agree_whatever_the_position_of_their_maximum() {
-    let v = 64 * 100 + 29;
-    // Ascending logits: each block holds a new maximum.
+    // Ascending logits: each chunk of 2048 entries holds a new maximum, 40 of them (more
+    // changes than the kernels record: the later blocks are evaluated again).
+    let v = 2048 * 40 + 29;
     let rising = |scale: f32, off: f32| -> Vec<f32> {
         (0..v)
             .map(|i| off + scale * (i as f32 / v as f32) + 0.01 * ((i * 7919 % 13) as f32))
             .collect()
     };
     let mut cases = vec![(rising(30.0, 0.0), rising(20.0, 1.0))];
-    // A masked prefix on either side (three blocks of −∞), then ordinary logits.
+    // A masked prefix on either side longer than a chunk (the running maximum is −∞ there),
+    // then ordinary logits.
     let (mut a, mut b) = (logits(v, 11, 2.0), logits(v, 12, 2.0));
-    a[..192].fill(f32::NEG_INFINITY);
-    b[..192].fill(f32::NEG_INFINITY);
+    a[..2240].fill(f32::NEG_INFINITY);
+    b[..2240].fill(f32::NEG_INFINITY);
     cases.push((a, b));
     for (t, s) in cases {
         let (tr, sr): (Vec<f32>, Vec<f32>) = (

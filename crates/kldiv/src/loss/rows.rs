@@ -5,10 +5,11 @@
 //! weight). With `x = s/T`, `y = a/T`, `L_s = logsumexp(x)`, `L_t = logsumexp(y)`,
 //! `ln Q = x − L_s`, `ln P = y − L_t`:
 //!
-//! * **Pass 1** (blocks of [`BLK`] entries, an online log-sum-exp at block granularity): the
-//!   validation of every entry, the block's maxima of `s` and `a`, and the running maxima
-//!   `m_s`, `m_t` up to this block (when one grows, the sums so far are rescaled by
-//!   `e^{(old − new)/T}`, and the change is recorded, see [`Shifts`]); then the unnormalised
+//! * **Pass 1** (an online log-sum-exp by chunks of [`CHUNK`] entries, each read from memory
+//!   once and then worked on in the L1 cache): the validation of every entry, the chunk's
+//!   maxima of `s` and `a`, and the running maxima `m_s`, `m_t` up to this chunk (when one
+//!   grows, the sums so far are rescaled by `e^{(old − new)/T}`, and the change is recorded,
+//!   see [`Shifts`]); then, by blocks of [`BLK`] entries, the unnormalised
 //!   exponentials `e_q = e^{(s − m_s)/T}`, `e_p = e^{(a − m_t)/T}` (all `≤ 1`), their sums
 //!   (so `L_s`, `L_t`) and the one weighted mean the divergence needs, `E_P[y − x]` (forward)
 //!   or `E_Q[x − y]` (reverse), which gives the KL without a second pass:
@@ -390,46 +391,58 @@ fn blocks<T: Real, E: Encoding>(
     }
 }
 
-/// Lanes of the block maxima (one AVX-512 register of `f32`).
+/// Lanes of the chunk maxima (one AVX-512 register of `f32`).
 const MLANES: usize = 16;
 
-/// The maxima of one block of student logits and of the teacher's, and whether the block
-/// holds an invalid entry. Each input has its own loop, and the validity flags are kept per
-/// lane, so that the loops vectorise to full registers.
+/// Entries per chunk of pass 1: the maxima of a chunk are taken first, then its blocks are
+/// evaluated under the running maxima, while the chunk (8 KiB of `f32` per input) is in the
+/// L1 cache: one pass over the row from memory. (Measured, one thread, 32 × 32000 `f32`
+/// forward KL: maxima per block 0.93 ms, per chunk of 16 / 32 / 64 blocks 0.85 / 0.82 /
+/// 0.79 ms; a separate maxima pass over the row, as before, 0.77 ms.)
+const CHUNK: usize = 32 * BLK;
+
+/// The maxima of a chunk of student logits and of the teacher's, lane-wise (no
+/// exponentials), and the offset of the first block holding an invalid entry. Each input has
+/// its own loop, and the validity flags are kept per lane, so that the loops vectorise to
+/// full registers.
 #[inline(always)]
-fn block_maxima<T: Real, E: Encoding>(xs: &[T; BLK], xt: &[T; BLK]) -> (T, T, bool) {
+fn chunk_maxima<T: Real, E: Encoding>(s: &[T], t: &[T]) -> (T, T, Option<usize>) {
     let mut ms = [T::NEG_INFINITY; MLANES];
     let mut mt = [T::NEG_INFINITY; MLANES];
-    let mut bad = [false; MLANES];
-    for c in xs.chunks_exact(MLANES) {
-        for j in 0..MLANES {
-            let a = c[j];
-            bad[j] |= nan_or_pos_inf(a);
-            ms[j] = if a > ms[j] { a } else { ms[j] };
-        }
-    }
-    for c in xt.chunks_exact(MLANES) {
-        for j in 0..MLANES {
-            let b = c[j];
-            bad[j] |= !E::valid(b);
-            let y = E::logit(b);
-            mt[j] = if y > mt[j] { y } else { mt[j] };
-        }
-    }
-    // Lane folds without short-circuits (a short-circuiting `any` let the compiler turn the
-    // whole block into scalar compares and branches).
-    let fold = |mut m: [T; MLANES]| {
-        let mut w = MLANES / 2;
-        while w > 0 {
-            for j in 0..w {
-                m[j] = if m[j + w] > m[j] { m[j + w] } else { m[j] };
+    let mut bad_at = None;
+    blocks::<T, E>(
+        s,
+        t,
+        None,
+        None,
+        #[inline(always)]
+        |i0, xs, xt, _, _| {
+            let mut bad = [false; MLANES];
+            for c in xs.chunks_exact(MLANES) {
+                for j in 0..MLANES {
+                    let a = c[j];
+                    bad[j] |= nan_or_pos_inf(a);
+                    ms[j] = if a > ms[j] { a } else { ms[j] };
+                }
             }
-            w /= 2;
-        }
-        m[0]
+            for c in xt.chunks_exact(MLANES) {
+                for j in 0..MLANES {
+                    let b = c[j];
+                    bad[j] |= !E::valid(b);
+                    let y = E::logit(b);
+                    mt[j] = if y > mt[j] { y } else { mt[j] };
+                }
+            }
+            if bad.iter().any(|&x| x) && bad_at.is_none() {
+                bad_at = Some(i0);
+            }
+        },
+    );
+    let fold = |m: [T; MLANES]| {
+        m.iter()
+            .fold(T::NEG_INFINITY, |a, &x| if x > a { x } else { a })
     };
-    let bad = bad.iter().fold(false, |a, &x| a | x);
-    (fold(ms), fold(mt), bad)
+    (fold(ms), fold(mt), bad_at)
 }
 
 /// The shift actually subtracted: the maximum, or `0` if a side is all `−∞` (its terms are
@@ -443,7 +456,7 @@ fn shift<T: Real>(m: T) -> T {
 const SEGMENTS: usize = 32;
 
 /// The shifts under which pass 1 evaluated one side's exponentials: the running maximum of
-/// the logits up to and including the current block, which changes only at a block that
+/// the logits up to and including the current chunk, which changes only at a chunk that
 /// holds a new maximum (a handful of times in a row of random logits). Records the first
 /// [`SEGMENTS`] segments `(first block, shift)`; the blocks after that many changes (an
 /// adversarial row, e.g. sorted logits) are marked to be evaluated again in pass 2.
@@ -506,15 +519,10 @@ impl<'a, T: Real> Factors<'a, T> {
         f.factor = f.of(0);
         f
     }
-    /// The factor of segment `k`: `0` for a shift of `−∞` (a prefix of masked entries, whose
+    /// The factor of segment `k` (`0` for a shift of `−∞`: a prefix of masked entries, whose
     /// exponentials are all `0`).
     fn of(&self, k: usize) -> f64 {
-        let m = self.rec.shift[k];
-        if m == T::NEG_INFINITY {
-            0.0
-        } else {
-            ((m.to_f64() - self.last) * self.it).exp()
-        }
+        ((self.rec.shift[k].to_f64() - self.last) * self.it).exp()
     }
     /// The factor of block `b` (`b` non-decreasing from one call to the next).
     #[inline(always)]
@@ -540,8 +548,8 @@ struct Want {
 /// Pass 1: `L_s`, `L_t` and the KLs asked for, storing the unnormalised exponentials
 /// `e^{(s − am_b)/T}` into `store_s` and `e^{(a − bm_b)/T}` into `store_t` (the gradient
 /// buffers, which the gradient passes then rescale instead of evaluating the exponentials
-/// again). The shifts `am_b`, `bm_b` are the running maxima up to and including block `b`
-/// (an online log-sum-exp at block granularity: the block's maxima are taken first, and the
+/// again). The shifts `am_b`, `bm_b` are the running maxima up to and including the chunk of
+/// block `b` (an online log-sum-exp by chunks: the chunk's maxima are taken first, and the
 /// sums so far are rescaled when a maximum grows), recorded in [`Shifts`] for pass 2.
 /// Validates every entry on the way.
 #[inline(always)]
@@ -563,73 +571,71 @@ fn stats<T: Real, E: Encoding, const F: bool>(
         LaneAcc::default(),
         LaneAcc::default(),
     );
-    let mut bad_at = None;
-    blocks::<T, E>(
-        s,
-        t,
-        store_s,
-        store_t,
-        #[inline(always)]
-        |i0, xs, xt, o1, o2| {
-            if bad_at.is_some() {
-                return;
+    let (mut store_s, mut store_t) = (store_s, store_t);
+    for c0 in (0..s.len()).step_by(CHUNK) {
+        let c1 = (c0 + CHUNK).min(s.len());
+        let (cs, ct) = (&s[c0..c1], &t[c0..c1]);
+        let (bs, bt, bad) = chunk_maxima::<T, E>(cs, ct);
+        if let Some(i0) = bad {
+            let i0 = c0 + i0;
+            return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
+        }
+        let b = c0 / BLK;
+        // A new maximum: the sums so far are rescaled to it (they are exactly 0 while the
+        // running maximum is −∞).
+        if bs > ms {
+            if ms > T::NEG_INFINITY {
+                let f = ((ms.to_f64() - bs.to_f64()) * it).exp();
+                ss.scale(f);
+                us.scale(f);
             }
-            let (bs, bt, bad) = block_maxima::<T, E>(xs, xt);
-            if bad {
-                bad_at = Some(i0);
-                return;
+            ms = bs;
+            rec_s.push(b, ms);
+        }
+        if bt > mt {
+            if mt > T::NEG_INFINITY {
+                let f = ((mt.to_f64() - bt.to_f64()) * it).exp();
+                st.scale(f);
+                ut.scale(f);
             }
-            let b = i0 / BLK;
-            // A new maximum: the sums so far are rescaled to it (they are exactly 0 while
-            // the running maximum is −∞).
-            if bs > ms {
-                if ms > T::NEG_INFINITY {
-                    let f = ((ms.to_f64() - bs.to_f64()) * it).exp();
-                    ss.scale(f);
-                    us.scale(f);
+            mt = bt;
+            rec_t.push(b, mt);
+        }
+        let (am, bm) = (shift(ms), shift(mt));
+        blocks::<T, E>(
+            cs,
+            ct,
+            store_s.as_deref_mut().map(|o| &mut o[c0..c1]),
+            store_t.as_deref_mut().map(|o| &mut o[c0..c1]),
+            #[inline(always)]
+            |_, xs, xt, o1, o2| {
+                let mut es = [T::ZERO; BLK];
+                let mut et = [T::ZERO; BLK];
+                let mut yt = [T::ZERO; BLK];
+                for j in 0..BLK {
+                    let y = E::logit(xt[j]);
+                    yt[j] = y;
+                    es[j] = inv_t.exp::<F>(xs[j] - am);
+                    et[j] = inv_t.exp::<F>(y - bm);
                 }
-                ms = bs;
-                rec_s.push(b, ms);
-            }
-            if bt > mt {
-                if mt > T::NEG_INFINITY {
-                    let f = ((mt.to_f64() - bt.to_f64()) * it).exp();
-                    st.scale(f);
-                    ut.scale(f);
+                if let Some(o) = o1 {
+                    *o = es;
                 }
-                mt = bt;
-                rec_t.push(b, mt);
-            }
-            let (am, bm) = (shift(ms), shift(mt));
-            let mut es = [T::ZERO; BLK];
-            let mut et = [T::ZERO; BLK];
-            let mut yt = [T::ZERO; BLK];
-            for j in 0..BLK {
-                let y = E::logit(xt[j]);
-                yt[j] = y;
-                es[j] = inv_t.exp::<F>(xs[j] - am);
-                et[j] = inv_t.exp::<F>(y - bm);
-            }
-            if let Some(o) = o1 {
-                *o = es;
-            }
-            if let Some(o) = o2 {
-                *o = et;
-            }
-            ss.add_widened(&es);
-            st.add_widened(&et);
-            // The weighted logit differences (zero where the weight is zero: the difference may
-            // be infinite there), in f64: see `add_weighted_diff`.
-            if want.reverse {
-                add_weighted_diff(&mut us, &es, xs, &yt);
-            }
-            if want.forward {
-                add_weighted_diff(&mut ut, &et, &yt, xs);
-            }
-        },
-    );
-    if let Some(i0) = bad_at {
-        return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
+                if let Some(o) = o2 {
+                    *o = et;
+                }
+                ss.add_widened(&es);
+                st.add_widened(&et);
+                // The weighted logit differences (zero where the weight is zero: the
+                // difference may be infinite there), in f64: see `add_weighted_diff`.
+                if want.reverse {
+                    add_weighted_diff(&mut us, &es, xs, &yt);
+                }
+                if want.forward {
+                    add_weighted_diff(&mut ut, &et, &yt, xs);
+                }
+            },
+        );
     }
     let (ss, st) = (ss.total(), st.total());
     if ss <= 0.0 {
