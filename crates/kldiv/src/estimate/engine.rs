@@ -9,7 +9,9 @@
 
 use super::bootstrap::{acceleration, replicate_rng, resample_counts, summarize};
 use super::digamma::digamma;
-use super::neighbors::{Backend, Exclude, Metric, NeighborLists, Progress, ProgressFn, k_nearest};
+use super::neighbors::{
+    Backend, Exclude, Metric, NeighborLists, Progress, ProgressFn, k_nearest, k_nearest_pair,
+};
 use super::points::Points;
 use super::result::{Bootstrap, CiMethod, Interval};
 use crate::error::{Error, Result};
@@ -106,10 +108,8 @@ impl<'a> Engine<'a> {
         progress: &ProgressFn<'_>,
     ) -> Result<Engine<'a>> {
         let n = x.len();
-        let own: Vec<usize> = (0..n).collect();
         let wx = width_x.min(n - 1);
-        let xl = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
-        let yl = match y {
+        let (xl, yl) = match y {
             Some(y) => {
                 let ex = if skip_zero_y {
                     Exclude::ZeroDistance
@@ -117,9 +117,14 @@ impl<'a> Engine<'a> {
                     Exclude::None
                 };
                 let wy = width_y.min(y.len() - usize::from(skip_zero_y));
-                Some(k_nearest(y, x, wy, ex, metric, backend, progress)?)
+                let (xl, yl) = k_nearest_pair(x, y, wx, wy, ex, metric, backend, progress)?;
+                (xl, Some(yl))
             }
-            None => None,
+            None => {
+                let own: Vec<usize> = (0..n).collect();
+                let xl = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
+                (xl, None)
+            }
         };
         Ok(Engine {
             x,

@@ -228,6 +228,52 @@ pub fn k_nearest(
     backend: Backend,
     progress: &ProgressFn<'_>,
 ) -> Result<NeighborLists> {
+    check(reference, queries, width, exclude)?;
+    // Ask for one more when something may be excluded.
+    let excluded = usize::from(!matches!(exclude, Exclude::None));
+    let want = width + excluded;
+    let nq = queries.len();
+    let mut dist = vec![0.0; nq * width];
+    let mut index = vec![0u32; nq * width];
+    let ctx = Ctx {
+        width,
+        want,
+        exclude,
+        metric,
+        progress,
+        stop: AtomicBool::new(false),
+        done: AtomicUsize::new(0),
+        total: nq,
+    };
+    if use_tree(backend, reference.dim()) {
+        kdtree::search(reference, queries, &ctx, &mut dist, &mut index)?;
+    } else {
+        brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
+    }
+    if ctx.stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled {
+            stage: "neighbour search",
+        });
+    }
+    Ok(NeighborLists { width, dist, index })
+}
+
+/// Whether `backend` searches in dimension `d` with the kd-tree.
+fn use_tree(backend: Backend, d: usize) -> bool {
+    match backend {
+        Backend::Auto => d <= KDTREE_MAX_DIM,
+        Backend::KdTree => d <= kdtree::MAX_DIM,
+        Backend::BruteForce => false,
+    }
+}
+
+/// The argument checks of [`k_nearest`].
+fn check(
+    reference: Points<'_>,
+    queries: Points<'_>,
+    width: usize,
+    exclude: Exclude<'_>,
+) -> Result<()> {
     let d = reference.dim();
     if d == 0 || d != queries.dim() {
         return Err(Error::InvalidParameter {
@@ -261,37 +307,82 @@ pub fn k_nearest(
             });
         }
     }
-    // Ask for one more when something may be excluded.
-    let want = width + excluded;
-    let nq = queries.len();
-    let mut dist = vec![0.0; nq * width];
-    let mut index = vec![0u32; nq * width];
-    let use_tree = match backend {
-        Backend::Auto => d <= KDTREE_MAX_DIM,
-        Backend::KdTree => d <= kdtree::MAX_DIM,
-        Backend::BruteForce => false,
-    };
-    let ctx = Ctx {
-        width,
-        want,
-        exclude,
+    Ok(())
+}
+
+/// The two searches of the KL estimators at once: for every point of `x`, its `wx` nearest
+/// other points of `x` (itself excluded) and its `wy` nearest points of `y` (excluding per
+/// `exclude_y`, [`Exclude::None`] or [`Exclude::ZeroDistance`]). The same lists as
+/// `k_nearest(x, x, wx, Exclude::Index(&(0..n)), ..)` and `k_nearest(y, x, wy, exclude_y, ..)`;
+/// with the kd-tree, the tree of `x` is built once (the reference of the first search and the
+/// query order of both) and every query runs both searches while its data are in cache.
+/// Progress is reported as one stage of `2n` rows.
+///
+/// # Errors
+/// As [`k_nearest`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn k_nearest_pair(
+    x: Points<'_>,
+    y: Points<'_>,
+    wx: usize,
+    wy: usize,
+    exclude_y: Exclude<'_>,
+    metric: Metric,
+    backend: Backend,
+    progress: &ProgressFn<'_>,
+) -> Result<(NeighborLists, NeighborLists)> {
+    let n = x.len();
+    let own: Vec<usize> = (0..n).collect();
+    let tree = use_tree(backend, x.dim());
+    if !tree || matches!(exclude_y, Exclude::Index(_)) {
+        let a = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
+        let b = k_nearest(y, x, wy, exclude_y, metric, backend, progress)?;
+        return Ok((a, b));
+    }
+    check(x, x, wx, Exclude::Index(&own))?;
+    check(y, x, wy, exclude_y)?;
+    let cx = Ctx {
+        width: wx,
+        want: wx + 1,
+        exclude: Exclude::Index(&own),
         metric,
         progress,
         stop: AtomicBool::new(false),
         done: AtomicUsize::new(0),
-        total: nq,
+        total: 2 * n,
     };
-    if use_tree {
-        kdtree::search(reference, queries, &ctx, &mut dist, &mut index)?;
-    } else {
-        brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
-    }
-    if ctx.stop.load(Ordering::Relaxed) {
+    let cy = Ctx {
+        width: wy,
+        want: wy + usize::from(!matches!(exclude_y, Exclude::None)),
+        exclude: exclude_y,
+        metric,
+        progress,
+        stop: AtomicBool::new(false),
+        done: AtomicUsize::new(0),
+        total: n,
+    };
+    let mut dx = vec![0.0; n * wx];
+    let mut ix = vec![0u32; n * wx];
+    let mut dy = vec![0.0; n * wy];
+    let mut iy = vec![0u32; n * wy];
+    kdtree::search_pair(x, y, &cx, &cy, &mut dx, &mut ix, &mut dy, &mut iy)?;
+    if cx.stop.load(Ordering::Relaxed) {
         return Err(Error::Cancelled {
             stage: "neighbour search",
         });
     }
-    Ok(NeighborLists { width, dist, index })
+    Ok((
+        NeighborLists {
+            width: wx,
+            dist: dx,
+            index: ix,
+        },
+        NeighborLists {
+            width: wy,
+            dist: dy,
+            index: iy,
+        },
+    ))
 }
 
 /// Shared state of one search.
@@ -463,6 +554,58 @@ mod tests {
                             x.iter().zip(y).all(|(u, v)| u.to_bits() == v.to_bits()),
                             "d = {d} {metric} query {i}: {x:?} vs {y:?}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pair_search_gives_the_lists_of_two_searches() {
+        // Grids with many tied distances, duplicates within x and points of x repeated in y,
+        // lists of both list kinds (up to 8 candidates, and longer).
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for d in [1usize, 2, 3, 5] {
+            let n = 700;
+            let m = 500;
+            let x: Vec<f64> = (0..n * d)
+                .map(|_| f64::from(rng.random_range(0..9u8)) * 0.25)
+                .collect();
+            let mut y: Vec<f64> = (0..m * d)
+                .map(|_| f64::from(rng.random_range(0..9u8)) * 0.25 + 0.125)
+                .collect();
+            y[..10 * d].copy_from_slice(&x[..10 * d]);
+            let (xp, yp) = (Points::new(&x, d), Points::new(&y, d));
+            let own: Vec<usize> = (0..n).collect();
+            for metric in [Metric::Euclidean, Metric::Chebyshev] {
+                for (wx, wy) in [(5usize, 5usize), (7, 3), (1, 1), (12, 20)] {
+                    for ey in [Exclude::None, Exclude::ZeroDistance] {
+                        let (a, b) = k_nearest_pair(
+                            xp,
+                            yp,
+                            wx,
+                            wy,
+                            ey,
+                            metric,
+                            Backend::KdTree,
+                            &no_progress,
+                        )
+                        .unwrap();
+                        let run = |r, w, ex, backend| {
+                            k_nearest(r, xp, w, ex, metric, backend, &no_progress).unwrap()
+                        };
+                        let a1 = run(xp, wx, Exclude::Index(&own), Backend::KdTree);
+                        let b1 = run(yp, wy, ey, Backend::KdTree);
+                        assert_eq!(a, a1, "d = {d} {metric} x");
+                        assert_eq!(b, b1, "d = {d} {metric} y");
+                        let a2 = run(xp, wx, Exclude::Index(&own), Backend::BruteForce);
+                        let b2 = run(yp, wy, ey, Backend::BruteForce);
+                        let bits = |v: &[f64]| v.iter().map(|z| z.to_bits()).collect::<Vec<_>>();
+                        for i in 0..n {
+                            assert_eq!(bits(a.dist(i)), bits(a2.dist(i)), "d = {d} {metric} {i}");
+                            assert_eq!(bits(b.dist(i)), bits(b2.dist(i)), "d = {d} {metric} {i}");
+                            assert!(!a.indices(i).contains(&(i as u32)));
+                        }
                     }
                 }
             }
