@@ -247,6 +247,15 @@ trait Best {
     /// Appends the `cap` kept `(key, index)` pairs in increasing key order (unused slots:
     /// `(+∞, u32::MAX)`).
     fn collect(&self, out: &mut Vec<(f64, u32)>);
+    /// Writes the `cap` kept pairs to a row, the keys as distances (`sqrt` of the Euclidean
+    /// key, the Chebyshev key itself); `dist.len() = index.len() = cap`.
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]);
+}
+
+/// A key as a distance.
+#[inline(always)]
+fn key_to_dist<const CHEB: bool>(key: f64) -> f64 {
+    if CHEB { key } else { key.sqrt() }
 }
 
 /// The general list (any `cap`): a sorted vector, insertion by shifting.
@@ -290,6 +299,13 @@ impl Best for Cands {
     }
     fn collect(&self, out: &mut Vec<(f64, u32)>) {
         out.extend_from_slice(&self.items);
+    }
+    #[inline(always)]
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]) {
+        for ((d, i), &(key, j)) in dist.iter_mut().zip(index.iter_mut()).zip(&self.items) {
+            *d = key_to_dist::<CHEB>(key);
+            *i = j;
+        }
     }
 }
 
@@ -367,6 +383,17 @@ impl Best for Small {
                 .zip(&self.ids)
                 .map(|(&k, &j)| (k, j as u32)),
         );
+    }
+    #[inline(always)]
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]) {
+        for ((d, i), (&k, &j)) in dist
+            .iter_mut()
+            .zip(index.iter_mut())
+            .zip(self.keys.iter().zip(&self.ids))
+        {
+            *d = key_to_dist::<CHEB>(k);
+            *i = j as u32;
+        }
     }
 }
 
@@ -549,27 +576,38 @@ impl<const D: usize, const CHEB: bool> Block<'_, '_, D, CHEB> {
             skip: target.skips.map_or(u32::MAX, |s| s[t]),
         };
         query.search(c, stack);
-        cand.clear();
-        c.collect(cand);
-        if !CHEB {
-            for x in cand.iter_mut() {
-                x.0 = x.0.sqrt();
-            }
-        }
-        // Rounding in sqrt can tie distinct keys: order ties by index like the brute force.
-        if !cand.is_sorted_by(|x, y| x.0 < y.0 || (x.0 == y.0 && x.1 <= y.1)) {
-            cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        }
         let w = target.ctx.width;
         let at = r * self.stride + target.offset;
         let drow = &mut self.dist[at..at + w];
         let irow = &mut self.index[at..at + w];
-        if target.skips.is_some() {
-            for (t, &(dd, j)) in cand.iter().enumerate() {
-                drow[t] = dd;
-                irow[t] = j;
+        // Rounding in sqrt can tie distinct keys: ties are ordered by index like the brute
+        // force (rows are almost always in order already).
+        let ordered = |x: &(f64, u32), y: &(f64, u32)| x.0 < y.0 || (x.0 == y.0 && x.1 <= y.1);
+        if target.cap == w {
+            // The list is the row (self excluded during the search, or no exclusion): written
+            // directly from the list's own storage.
+            c.write::<CHEB>(drow, irow);
+            let sorted = (1..w).all(|s| ordered(&(drow[s - 1], irow[s - 1]), &(drow[s], irow[s])));
+            if !sorted {
+                cand.clear();
+                cand.extend(drow.iter().copied().zip(irow.iter().copied()));
+                cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                for (s, &(dd, j)) in cand.iter().enumerate() {
+                    drow[s] = dd;
+                    irow[s] = j;
+                }
             }
         } else {
+            cand.clear();
+            c.collect(cand);
+            if !CHEB {
+                for x in cand.iter_mut() {
+                    x.0 = x.0.sqrt();
+                }
+            }
+            if !cand.is_sorted_by(ordered) {
+                cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            }
             target
                 .ctx
                 .emit(self.qtree.idx[t] as usize, cand, drow, irow);
