@@ -28,11 +28,12 @@
 //! in blocks compiled for AVX2 when the CPU has it ([`crate::kernels::vectorized`]; no fused
 //! operations, so the same bits as the portable code).
 
-use super::{Ctx, Exclude, Metric};
+use super::{Ctx, Exclude, Metric, NeighborLists};
 use crate::error::Result;
 use crate::estimate::points::Points;
 use crate::kernels::{Kernel, vectorized};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Largest dimension with a kd-tree instantiation.
 pub(crate) const MAX_DIM: usize = 16;
@@ -64,21 +65,27 @@ pub(crate) fn search(
     reference: Points<'_>,
     queries: Points<'_>,
     ctx: &Ctx<'_>,
-    dist: &mut [f64],
-    index: &mut [u32],
-) -> Result<()> {
+) -> Result<NeighborLists> {
     macro_rules! dispatch {
         ($($d:literal)*) => {
             match reference.dim() {
                 $($d => match ctx.metric {
-                    Metric::Euclidean => run::<$d, false>(reference, queries, ctx, dist, index),
-                    Metric::Chebyshev => run::<$d, true>(reference, queries, ctx, dist, index),
+                    Metric::Euclidean => run::<$d, false>(reference, queries, ctx),
+                    Metric::Chebyshev => run::<$d, true>(reference, queries, ctx),
                 },)*
-                _ => super::brute::search(reference, queries, ctx, dist, index),
+                _ => brute(reference, queries, ctx),
             }
         };
     }
     dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// The brute force, for dimensions without a tree instantiation.
+fn brute(reference: Points<'_>, queries: Points<'_>, ctx: &Ctx<'_>) -> Result<NeighborLists> {
+    let n = queries.len() * ctx.width;
+    let (mut dist, mut index) = (vec![0.0; n], vec![0u32; n]);
+    super::brute::search(reference, queries, ctx, &mut dist, &mut index)?;
+    Ok(NeighborLists::in_order(ctx.width, dist, index))
 }
 
 /// A reference point with its original index (build only).
@@ -646,13 +653,12 @@ impl<const D: usize, const CHEB: bool> Kernel for Block<'_, '_, D, CHEB> {
 }
 
 /// Answers every query of `qtree` for every target, in the tree's order and in parallel blocks,
-/// and writes target `g`'s rows, in the original query order, to `out[g]`. Progress is
+/// and returns the lists of the targets: one buffer, rows in the tree's order. Progress is
 /// reported to the first target's context (its `total` counts the rows of all targets).
 fn answer_all<const D: usize, const CHEB: bool>(
     qtree: &Tree<D>,
     targets: &[Target<'_, '_, D>],
-    out: &mut [(&mut [f64], &mut [u32])],
-) {
+) -> Vec<NeighborLists> {
     let ctx = targets[0].ctx;
     let stride: usize = targets.iter().map(|g| g.ctx.width).sum();
     let nq = qtree.idx.len();
@@ -681,17 +687,19 @@ fn answer_all<const D: usize, const CHEB: bool>(
     for (t, &qi) in qtree.idx.iter().enumerate() {
         pos[qi as usize] = t as u32;
     }
-    for (g, (dist, index)) in targets.iter().zip(out.iter_mut()) {
-        let (w, o) = (g.ctx.width, g.offset);
-        dist.par_chunks_mut(w)
-            .zip(index.par_chunks_mut(w))
-            .zip(&pos)
-            .for_each(|((drow, irow), &t)| {
-                let at = t as usize * stride + o;
-                drow.copy_from_slice(&tmp_d[at..at + w]);
-                irow.copy_from_slice(&tmp_i[at..at + w]);
-            });
-    }
+    let (dist, index, row_of) = (Arc::new(tmp_d), Arc::new(tmp_i), Arc::new(pos));
+    targets
+        .iter()
+        .map(|g| NeighborLists {
+            width: g.ctx.width,
+            len: nq,
+            stride,
+            offset: g.offset,
+            dist: Arc::clone(&dist),
+            index: Arc::clone(&index),
+            row_of: Some(Arc::clone(&row_of)),
+        })
+        .collect()
 }
 
 /// The list length of a search: with an excluded index it is skipped during the search and
@@ -707,12 +715,10 @@ fn run<const D: usize, const CHEB: bool>(
     reference: Points<'_>,
     queries: Points<'_>,
     ctx: &Ctx<'_>,
-    dist: &mut [f64],
-    index: &mut [u32],
-) -> Result<()> {
+) -> Result<NeighborLists> {
     let cap = cap_of(ctx);
     if cap == 0 {
-        return Ok(());
+        return Ok(NeighborLists::in_order(0, Vec::new(), Vec::new()));
     }
     // Queries are answered in tree order (of the reference when the queries are the reference
     // sample, else of a tree built on the queries), their coordinates read from that tree's
@@ -739,23 +745,18 @@ fn run<const D: usize, const CHEB: bool>(
         cap,
         offset: 0,
     };
-    answer_all::<D, CHEB>(qtree, &[target], &mut [(dist, index)]);
-    Ok(())
+    let mut lists = answer_all::<D, CHEB>(qtree, &[target]);
+    Ok(lists.swap_remove(0))
 }
 
 /// Both searches of the KL estimators (see [`super::k_nearest_pair`]): the tree of `x` is built
 /// once, serves as the reference of the `x → x` search and orders the queries of both.
-#[allow(clippy::too_many_arguments)]
 fn run_pair<const D: usize, const CHEB: bool>(
     x: Points<'_>,
     y: Points<'_>,
     cx: &Ctx<'_>,
     cy: &Ctx<'_>,
-    dx: &mut [f64],
-    ix: &mut [u32],
-    dy: &mut [f64],
-    iy: &mut [u32],
-) -> Result<()> {
+) -> Result<(NeighborLists, NeighborLists)> {
     let (tx, ty) = rayon::join(|| Tree::<D>::new(x), || Tree::<D>::new(y));
     // x → x excludes the query itself: in x's tree order, query t is reference point idx[t].
     let targets = [
@@ -774,34 +775,28 @@ fn run_pair<const D: usize, const CHEB: bool>(
             offset: cx.width,
         },
     ];
-    answer_all::<D, CHEB>(&tx, &targets, &mut [(dx, ix), (dy, iy)]);
-    Ok(())
+    let mut lists = answer_all::<D, CHEB>(&tx, &targets);
+    let ly = lists.swap_remove(1);
+    let lx = lists.swap_remove(0);
+    Ok((lx, ly))
 }
 
 /// [`super::k_nearest_pair`] on the kd-tree: `cx` describes the `x → x` search (self excluded),
 /// `cy` the `x → y` one (no exclusion or [`Exclude::ZeroDistance`]).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn search_pair(
     x: Points<'_>,
     y: Points<'_>,
     cx: &Ctx<'_>,
     cy: &Ctx<'_>,
-    dx: &mut [f64],
-    ix: &mut [u32],
-    dy: &mut [f64],
-    iy: &mut [u32],
-) -> Result<()> {
+) -> Result<(NeighborLists, NeighborLists)> {
     macro_rules! dispatch {
         ($($d:literal)*) => {
             match x.dim() {
                 $($d => match cx.metric {
-                    Metric::Euclidean => run_pair::<$d, false>(x, y, cx, cy, dx, ix, dy, iy),
-                    Metric::Chebyshev => run_pair::<$d, true>(x, y, cx, cy, dx, ix, dy, iy),
+                    Metric::Euclidean => run_pair::<$d, false>(x, y, cx, cy),
+                    Metric::Chebyshev => run_pair::<$d, true>(x, y, cx, cy),
                 },)*
-                _ => {
-                    super::brute::search(x, x, cx, dx, ix)?;
-                    super::brute::search(y, x, cy, dy, iy)
-                }
+                _ => Ok((brute(x, x, cx)?, brute(y, x, cy)?)),
             }
         };
     }

@@ -37,6 +37,7 @@ use super::points::Points;
 use crate::error::{Error, Result};
 use std::fmt;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The largest dimension for which [`Backend::Auto`] uses the kd-tree (measured crossover).
@@ -171,34 +172,74 @@ pub enum Exclude<'a> {
     ZeroDistance,
 }
 
-/// Sorted neighbour lists: `width` entries per query, row-major.
-#[derive(Debug, Clone, PartialEq)]
+/// Sorted neighbour lists: `width` entries per query.
+///
+/// Internally the rows may be stored in another order than the queries' (the kd-tree stores
+/// them in its tree order, and the two lists of [`k_nearest_pair`] share one buffer), which
+/// saves a pass that would reorder them; the accessors hide this.
+#[derive(Debug, Clone)]
 pub struct NeighborLists {
     width: usize,
-    dist: Vec<f64>,
-    index: Vec<u32>,
+    len: usize,
+    /// Values per stored row (`≥ width`) and position of this list's entries in a row.
+    stride: usize,
+    offset: usize,
+    dist: Arc<Vec<f64>>,
+    index: Arc<Vec<u32>>,
+    /// Stored row of each query (`None`: query order).
+    row_of: Option<Arc<Vec<u32>>>,
 }
 
 impl NeighborLists {
+    /// Lists stored row-major in query order.
+    pub(crate) fn in_order(width: usize, dist: Vec<f64>, index: Vec<u32>) -> NeighborLists {
+        NeighborLists {
+            width,
+            len: dist.len().checked_div(width).unwrap_or(0),
+            stride: width,
+            offset: 0,
+            dist: Arc::new(dist),
+            index: Arc::new(index),
+            row_of: None,
+        }
+    }
     /// Number of neighbours per query.
     pub fn width(&self) -> usize {
         self.width
     }
     /// Number of queries.
     pub fn len(&self) -> usize {
-        self.dist.len().checked_div(self.width).unwrap_or(0)
+        self.len
     }
     /// `true` if there are no queries.
     pub fn is_empty(&self) -> bool {
-        self.dist.is_empty()
+        self.len == 0
+    }
+    #[inline]
+    fn start(&self, q: usize) -> usize {
+        assert!(q < self.len, "query {q} out of range");
+        let row = self.row_of.as_ref().map_or(q, |r| r[q] as usize);
+        row * self.stride + self.offset
     }
     /// Distances of the neighbours of query `q`, increasing.
     pub fn dist(&self, q: usize) -> &[f64] {
-        &self.dist[q * self.width..(q + 1) * self.width]
+        let a = self.start(q);
+        &self.dist[a..a + self.width]
     }
     /// Reference indices of the neighbours of query `q`, in the order of [`Self::dist`].
     pub fn indices(&self, q: usize) -> &[u32] {
-        &self.index[q * self.width..(q + 1) * self.width]
+        let a = self.start(q);
+        &self.index[a..a + self.width]
+    }
+}
+
+/// Equal lists: the same width, number of queries and rows (whatever the storage order).
+impl PartialEq for NeighborLists {
+    fn eq(&self, other: &Self) -> bool {
+        self.width == other.width
+            && self.len == other.len
+            && (0..self.len)
+                .all(|q| self.dist(q) == other.dist(q) && self.indices(q) == other.indices(q))
     }
 }
 
@@ -233,8 +274,6 @@ pub fn k_nearest(
     let excluded = usize::from(!matches!(exclude, Exclude::None));
     let want = width + excluded;
     let nq = queries.len();
-    let mut dist = vec![0.0; nq * width];
-    let mut index = vec![0u32; nq * width];
     let ctx = Ctx {
         width,
         want,
@@ -245,17 +284,20 @@ pub fn k_nearest(
         done: AtomicUsize::new(0),
         total: nq,
     };
-    if use_tree(backend, reference.dim()) {
-        kdtree::search(reference, queries, &ctx, &mut dist, &mut index)?;
+    let lists = if use_tree(backend, reference.dim()) {
+        kdtree::search(reference, queries, &ctx)?
     } else {
+        let mut dist = vec![0.0; nq * width];
+        let mut index = vec![0u32; nq * width];
         brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
-    }
+        NeighborLists::in_order(width, dist, index)
+    };
     if ctx.stop.load(Ordering::Relaxed) {
         return Err(Error::Cancelled {
             stage: "neighbour search",
         });
     }
-    Ok(NeighborLists { width, dist, index })
+    Ok(lists)
 }
 
 /// Whether `backend` searches in dimension `d` with the kd-tree.
@@ -361,28 +403,13 @@ pub(crate) fn k_nearest_pair(
         done: AtomicUsize::new(0),
         total: n,
     };
-    let mut dx = vec![0.0; n * wx];
-    let mut ix = vec![0u32; n * wx];
-    let mut dy = vec![0.0; n * wy];
-    let mut iy = vec![0u32; n * wy];
-    kdtree::search_pair(x, y, &cx, &cy, &mut dx, &mut ix, &mut dy, &mut iy)?;
+    let lists = kdtree::search_pair(x, y, &cx, &cy)?;
     if cx.stop.load(Ordering::Relaxed) {
         return Err(Error::Cancelled {
             stage: "neighbour search",
         });
     }
-    Ok((
-        NeighborLists {
-            width: wx,
-            dist: dx,
-            index: ix,
-        },
-        NeighborLists {
-            width: wy,
-            dist: dy,
-            index: iy,
-        },
-    ))
+    Ok(lists)
 }
 
 /// Shared state of one search.
