@@ -28,7 +28,7 @@
 //! in blocks compiled for AVX2 when the CPU has it ([`crate::kernels::vectorized`]; no fused
 //! operations, so the same bits as the portable code).
 
-use super::{Ctx, Exclude, Metric, NeighborLists};
+use super::{Ctx, Exclude, Metric, NeighborLists, RowOrder};
 use crate::error::Result;
 use crate::estimate::points::Points;
 use crate::kernels::{Kernel, vectorized};
@@ -687,7 +687,11 @@ fn answer_all<const D: usize, const CHEB: bool>(
     for (t, &qi) in qtree.idx.iter().enumerate() {
         pos[qi as usize] = t as u32;
     }
-    let (dist, index, row_of) = (Arc::new(tmp_d), Arc::new(tmp_i), Arc::new(pos));
+    let order = Arc::new(RowOrder {
+        row_of: pos,
+        query_of: qtree.idx.clone(),
+    });
+    let (dist, index) = (Arc::new(tmp_d), Arc::new(tmp_i));
     targets
         .iter()
         .map(|g| NeighborLists {
@@ -697,7 +701,7 @@ fn answer_all<const D: usize, const CHEB: bool>(
             offset: g.offset,
             dist: Arc::clone(&dist),
             index: Arc::clone(&index),
-            row_of: Some(Arc::clone(&row_of)),
+            order: Some(Arc::clone(&order)),
         })
         .collect()
 }

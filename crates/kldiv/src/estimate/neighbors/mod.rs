@@ -186,8 +186,17 @@ pub struct NeighborLists {
     offset: usize,
     dist: Arc<Vec<f64>>,
     index: Arc<Vec<u32>>,
-    /// Stored row of each query (`None`: query order).
-    row_of: Option<Arc<Vec<u32>>>,
+    /// The storage order (`None`: query order).
+    order: Option<Arc<RowOrder>>,
+}
+
+/// A storage order of the rows of [`NeighborLists`].
+#[derive(Debug)]
+pub(crate) struct RowOrder {
+    /// Stored row of each query.
+    pub(crate) row_of: Vec<u32>,
+    /// Query of each stored row.
+    pub(crate) query_of: Vec<u32>,
 }
 
 impl NeighborLists {
@@ -200,7 +209,7 @@ impl NeighborLists {
             offset: 0,
             dist: Arc::new(dist),
             index: Arc::new(index),
-            row_of: None,
+            order: None,
         }
     }
     /// Number of neighbours per query.
@@ -215,21 +224,43 @@ impl NeighborLists {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+    /// The stored row of query `q`.
     #[inline]
-    fn start(&self, q: usize) -> usize {
+    pub(crate) fn row(&self, q: usize) -> usize {
         assert!(q < self.len, "query {q} out of range");
-        let row = self.row_of.as_ref().map_or(q, |r| r[q] as usize);
-        row * self.stride + self.offset
+        self.order.as_ref().map_or(q, |o| o.row_of[q] as usize)
+    }
+    /// The query of every stored row, if the rows are not stored in query order.
+    pub(crate) fn query_of_rows(&self) -> Option<&[u32]> {
+        self.order.as_deref().map(|o| o.query_of.as_slice())
+    }
+    /// `true` if both lists store their rows in the same order.
+    pub(crate) fn same_order(&self, other: &NeighborLists) -> bool {
+        match (&self.order, &other.order) {
+            (None, None) => self.len == other.len,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+    /// Distances of stored row `row`.
+    #[inline]
+    pub(crate) fn dist_row(&self, row: usize) -> &[f64] {
+        let a = row * self.stride + self.offset;
+        &self.dist[a..a + self.width]
+    }
+    /// Indices of stored row `row`.
+    #[inline]
+    pub(crate) fn indices_row(&self, row: usize) -> &[u32] {
+        let a = row * self.stride + self.offset;
+        &self.index[a..a + self.width]
     }
     /// Distances of the neighbours of query `q`, increasing.
     pub fn dist(&self, q: usize) -> &[f64] {
-        let a = self.start(q);
-        &self.dist[a..a + self.width]
+        self.dist_row(self.row(q))
     }
     /// Reference indices of the neighbours of query `q`, in the order of [`Self::dist`].
     pub fn indices(&self, q: usize) -> &[u32] {
-        let a = self.start(q);
-        &self.index[a..a + self.width]
+        self.indices_row(self.row(q))
     }
 }
 
