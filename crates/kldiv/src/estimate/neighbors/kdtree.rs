@@ -268,16 +268,20 @@ fn key_to_dist<const CHEB: bool>(key: f64) -> f64 {
 /// The general list (any `cap`): a sorted vector, insertion by shifting.
 struct Cands {
     items: Vec<(f64, u32)>,
+    /// The last item's key (kept in a field: one load per test).
+    bound: f64,
 }
 
 impl Cands {
     fn new(cap: usize) -> Cands {
         Cands {
             items: vec![(f64::INFINITY, u32::MAX); cap],
+            bound: f64::INFINITY,
         }
     }
     fn reset(&mut self) {
         self.items.fill((f64::INFINITY, u32::MAX));
+        self.bound = f64::INFINITY;
     }
     /// Inserts a key below [`Best::bound`] after the keys equal to it, dropping the largest.
     #[inline(always)]
@@ -288,13 +292,14 @@ impl Cands {
             p -= 1;
         }
         self.items[p] = (key, j);
+        self.bound = self.items.last().map_or(f64::INFINITY, |c| c.0);
     }
 }
 
 impl Best for Cands {
     #[inline(always)]
     fn bound(&self) -> f64 {
-        self.items.last().map_or(f64::INFINITY, |c| c.0)
+        self.bound
     }
     #[inline(always)]
     fn offer(&mut self, keys: &[f64; LANES], ids: &[u32], skip: u32) {
