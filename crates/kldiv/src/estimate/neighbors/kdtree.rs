@@ -741,7 +741,7 @@ fn run<const D: usize, const CHEB: bool>(
     // Queries are answered in tree order (of the reference when the queries are the reference
     // sample, else of a tree built on the queries), their coordinates read from that tree's
     // column storage: consecutive queries are close, so they walk the same cells while those
-    // are in cache. Results are gathered back afterwards.
+    // are in cache. The lists keep that row order (see `NeighborLists`).
     let same = std::ptr::eq(queries.data(), reference.data());
     let (tree, qtree_own) = if same {
         (Tree::<D>::new(reference), None)

@@ -175,8 +175,8 @@ pub enum Exclude<'a> {
 /// Sorted neighbour lists: `width` entries per query.
 ///
 /// Internally the rows may be stored in another order than the queries' (the kd-tree stores
-/// them in its tree order, and the two lists of [`k_nearest_pair`] share one buffer), which
-/// saves a pass that would reorder them; the accessors hide this.
+/// them in its tree order, and the two lists of the KL estimators' paired search share one
+/// buffer), which saves a pass that would reorder them; the accessors hide this.
 #[derive(Debug, Clone)]
 pub struct NeighborLists {
     width: usize,
