@@ -9,7 +9,9 @@
 
 use super::bootstrap::{acceleration, replicate_rng, resample_counts, summarize};
 use super::digamma::digamma;
-use super::neighbors::{Backend, Exclude, Metric, NeighborLists, Progress, ProgressFn, k_nearest};
+use super::neighbors::{
+    Backend, Exclude, Metric, NeighborLists, Progress, ProgressFn, k_nearest, k_nearest_pair,
+};
 use super::points::Points;
 use super::result::{Bootstrap, CiMethod, Interval};
 use crate::error::{Error, Result};
@@ -106,10 +108,8 @@ impl<'a> Engine<'a> {
         progress: &ProgressFn<'_>,
     ) -> Result<Engine<'a>> {
         let n = x.len();
-        let own: Vec<usize> = (0..n).collect();
         let wx = width_x.min(n - 1);
-        let xl = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
-        let yl = match y {
+        let (xl, yl) = match y {
             Some(y) => {
                 let ex = if skip_zero_y {
                     Exclude::ZeroDistance
@@ -117,9 +117,14 @@ impl<'a> Engine<'a> {
                     Exclude::None
                 };
                 let wy = width_y.min(y.len() - usize::from(skip_zero_y));
-                Some(k_nearest(y, x, wy, ex, metric, backend, progress)?)
+                let (xl, yl) = k_nearest_pair(x, y, wx, wy, ex, metric, backend, progress)?;
+                (xl, Some(yl))
             }
-            None => None,
+            None => {
+                let own: Vec<usize> = (0..n).collect();
+                let xl = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
+                (xl, None)
+            }
         };
         Ok(Engine {
             x,
@@ -167,14 +172,15 @@ impl<'a> Engine<'a> {
         v
     }
 
-    fn kth(&self, i: usize, in_y: bool, w: Option<&[u32]>, k: usize) -> f64 {
+    /// The `k`-th neighbour distance of `x_i` (`row`: the stored row of `x_i` in the list).
+    fn kth(&self, i: usize, row: usize, in_y: bool, w: Option<&[u32]>, k: usize) -> f64 {
         let lists = if in_y {
             self.yl.as_ref()
         } else {
             Some(&self.xl)
         };
         if let Some(l) = lists {
-            if let Some(d) = kth_in_list(l.dist(i), l.indices(i), w, k) {
+            if let Some(d) = kth_in_list(l.dist_row(row), l.indices_row(row), w, k) {
                 return d;
             }
         }
@@ -189,14 +195,21 @@ impl<'a> Engine<'a> {
         f64::NAN
     }
 
-    fn within(&self, i: usize, in_y: bool, w: Option<&[u32]>, eps: f64) -> (usize, f64) {
+    fn within(
+        &self,
+        i: usize,
+        row: usize,
+        in_y: bool,
+        w: Option<&[u32]>,
+        eps: f64,
+    ) -> (usize, f64) {
         let lists = if in_y {
             self.yl.as_ref()
         } else {
             Some(&self.xl)
         };
         if let Some(l) = lists {
-            if let Some(r) = within_in_list(l.dist(i), l.indices(i), w, eps) {
+            if let Some(r) = within_in_list(l.dist_row(row), l.indices_row(row), w, eps) {
                 return r;
             }
         }
@@ -214,20 +227,27 @@ impl<'a> Engine<'a> {
 
     /// The per-point term of `x_i`.
     fn term_at(&self, i: usize, w: Weights<'_>) -> f64 {
+        let ry = self.yl.as_ref().map_or(0, |l| l.row(i));
+        self.term_rows(i, self.xl.row(i), ry, w)
+    }
+
+    /// The per-point term of `x_i`, whose lists are the stored rows `rx` of the `x`-list and
+    /// `ry` of the `y`-list.
+    fn term_rows(&self, i: usize, rx: usize, ry: usize, w: Weights<'_>) -> f64 {
         let d = self.dim() as f64;
         match self.term {
             Term::Fixed { k, l } => {
-                let rho = self.kth(i, false, w.x, k);
-                let nu = self.kth(i, true, w.y, l);
+                let rho = self.kth(i, rx, false, w.x, k);
+                let nu = self.kth(i, ry, true, w.y, l);
                 d * (nu.ln() - rho.ln())
             }
-            Term::Entropy { k } => d * self.kth(i, false, w.x, k).ln(),
+            Term::Entropy { k } => d * self.kth(i, rx, false, w.x, k).ln(),
             Term::Adaptive { k } => {
-                let rho = self.kth(i, false, w.x, k);
-                let nu = self.kth(i, true, w.y, k);
+                let rho = self.kth(i, rx, false, w.x, k);
+                let nu = self.kth(i, ry, true, w.y, k);
                 let eps = rho.max(nu);
-                let (ki, rho_i) = self.within(i, false, w.x, eps);
-                let (li, nu_i) = self.within(i, true, w.y, eps);
+                let (ki, rho_i) = self.within(i, rx, false, w.x, eps);
+                let (li, nu_i) = self.within(i, ry, true, w.y, eps);
                 d * (nu_i.ln() - rho_i.ln()) + digamma(ki as f64) - digamma(li as f64)
             }
         }
@@ -237,7 +257,28 @@ impl<'a> Engine<'a> {
     pub(crate) fn mean_term(&self, w: Weights<'_>) -> f64 {
         let n = self.x.len();
         let s = if w.x.is_none() && w.y.is_none() {
-            let terms: Vec<f64> = (0..n).into_par_iter().map(|i| self.term_at(i, w)).collect();
+            // When both lists store their rows in one order (the kd-tree's), the terms are
+            // computed in that order (sequential reads of the lists) and put back in point
+            // order for the sum (an array that stays in cache), so the sum is the same.
+            let shared = self
+                .xl
+                .query_of_rows()
+                .filter(|_| self.yl.as_ref().is_none_or(|yl| yl.same_order(&self.xl)));
+            let terms: Vec<f64> = match shared {
+                Some(query_of) => {
+                    let by_row: Vec<f64> = query_of
+                        .par_iter()
+                        .enumerate()
+                        .map(|(t, &i)| self.term_rows(i as usize, t, t, w))
+                        .collect();
+                    let mut terms = vec![0.0; n];
+                    for (&i, &v) in query_of.iter().zip(&by_row) {
+                        terms[i as usize] = v;
+                    }
+                    terms
+                }
+                None => (0..n).into_par_iter().map(|i| self.term_at(i, w)).collect(),
+            };
             crate::sum::sum(&terms)
         } else {
             let mut acc = crate::sum::Neumaier::new();

@@ -28,11 +28,12 @@
 //! in blocks compiled for AVX2 when the CPU has it ([`crate::kernels::vectorized`]; no fused
 //! operations, so the same bits as the portable code).
 
-use super::{Ctx, Exclude, Metric};
+use super::{Ctx, Exclude, Metric, NeighborLists, RowOrder};
 use crate::error::Result;
 use crate::estimate::points::Points;
 use crate::kernels::{Kernel, vectorized};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Largest dimension with a kd-tree instantiation.
 pub(crate) const MAX_DIM: usize = 16;
@@ -64,21 +65,27 @@ pub(crate) fn search(
     reference: Points<'_>,
     queries: Points<'_>,
     ctx: &Ctx<'_>,
-    dist: &mut [f64],
-    index: &mut [u32],
-) -> Result<()> {
+) -> Result<NeighborLists> {
     macro_rules! dispatch {
         ($($d:literal)*) => {
             match reference.dim() {
                 $($d => match ctx.metric {
-                    Metric::Euclidean => run::<$d, false>(reference, queries, ctx, dist, index),
-                    Metric::Chebyshev => run::<$d, true>(reference, queries, ctx, dist, index),
+                    Metric::Euclidean => run::<$d, false>(reference, queries, ctx),
+                    Metric::Chebyshev => run::<$d, true>(reference, queries, ctx),
                 },)*
-                _ => super::brute::search(reference, queries, ctx, dist, index),
+                _ => brute(reference, queries, ctx),
             }
         };
     }
     dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// The brute force, for dimensions without a tree instantiation.
+fn brute(reference: Points<'_>, queries: Points<'_>, ctx: &Ctx<'_>) -> Result<NeighborLists> {
+    let n = queries.len() * ctx.width;
+    let (mut dist, mut index) = (vec![0.0; n], vec![0u32; n]);
+    super::brute::search(reference, queries, ctx, &mut dist, &mut index)?;
+    Ok(NeighborLists::in_order(ctx.width, dist, index))
 }
 
 /// A reference point with its original index (build only).
@@ -235,25 +242,48 @@ impl<const D: usize> Tree<D> {
     }
 }
 
-/// The `cap` smallest keys seen, sorted; unused slots hold `+∞`.
+/// The `cap` smallest keys offered to a query, with their reference indices: the search prunes
+/// against [`Best::bound`]. Keys are offered one lane group at a time; a key is kept only if it
+/// is strictly below the bound when offered (in offer order, so that ties at the bound keep the
+/// first point visited) and its index is not the excluded one.
+trait Best {
+    /// The `cap`-th smallest key kept so far (`+∞` while fewer than `cap` keys were kept).
+    fn bound(&self) -> f64;
+    /// Offers the keys of one lane group (indices `ids`), in lane order.
+    fn offer(&mut self, keys: &[f64; LANES], ids: &[u32], skip: u32);
+    /// Appends the `cap` kept `(key, index)` pairs in increasing key order (unused slots:
+    /// `(+∞, u32::MAX)`).
+    fn collect(&self, out: &mut Vec<(f64, u32)>);
+    /// Writes the `cap` kept pairs to a row, the keys as distances (`sqrt` of the Euclidean
+    /// key, the Chebyshev key itself); `dist.len() = index.len() = cap`.
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]);
+}
+
+/// A key as a distance.
+#[inline(always)]
+fn key_to_dist<const CHEB: bool>(key: f64) -> f64 {
+    if CHEB { key } else { key.sqrt() }
+}
+
+/// The general list (any `cap`): a sorted vector, insertion by shifting.
 struct Cands {
     items: Vec<(f64, u32)>,
+    /// The last item's key (kept in a field: one load per test).
+    bound: f64,
 }
 
 impl Cands {
     fn new(cap: usize) -> Cands {
         Cands {
             items: vec![(f64::INFINITY, u32::MAX); cap],
+            bound: f64::INFINITY,
         }
     }
     fn reset(&mut self) {
         self.items.fill((f64::INFINITY, u32::MAX));
+        self.bound = f64::INFINITY;
     }
-    #[inline(always)]
-    fn bound(&self) -> f64 {
-        self.items.last().map_or(f64::INFINITY, |c| c.0)
-    }
-    /// Inserts a key below [`Self::bound`], dropping the largest.
+    /// Inserts a key below [`Best::bound`] after the keys equal to it, dropping the largest.
     #[inline(always)]
     fn insert(&mut self, key: f64, j: u32) {
         let mut p = self.items.len() - 1;
@@ -262,6 +292,126 @@ impl Cands {
             p -= 1;
         }
         self.items[p] = (key, j);
+        self.bound = self.items.last().map_or(f64::INFINITY, |c| c.0);
+    }
+}
+
+impl Best for Cands {
+    #[inline(always)]
+    fn bound(&self) -> f64 {
+        self.bound
+    }
+    #[inline(always)]
+    fn offer(&mut self, keys: &[f64; LANES], ids: &[u32], skip: u32) {
+        for (&key, &j) in keys.iter().zip(ids) {
+            if key < self.bound() && j != skip {
+                self.insert(key, j);
+            }
+        }
+    }
+    fn collect(&self, out: &mut Vec<(f64, u32)>) {
+        out.extend_from_slice(&self.items);
+    }
+    #[inline(always)]
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]) {
+        for ((d, i), &(key, j)) in dist.iter_mut().zip(index.iter_mut()).zip(&self.items) {
+            *d = key_to_dist::<CHEB>(key);
+            *i = j;
+        }
+    }
+}
+
+/// Largest dimension that uses [`Small`]. In higher dimension the leaves are large and a lane
+/// group that passes the bound test usually has a single key below the bound: the branchy
+/// insertion of [`Cands`], which skips the others, is cheaper there (measured at `d = 10`,
+/// `k = 5`, `n = 10⁵`: the branch-free list was ~10 % slower).
+const SMALL_MAX_DIM: usize = 5;
+
+/// Slots of [`Small`]: lists of up to this many neighbours (`k + 1 ≤ 8`, the usual case) use it.
+const SMALL: usize = 8;
+
+/// The list for `cap ≤` [`SMALL`]: a fixed array of [`SMALL`] sorted slots, of which the first
+/// `cap` are the list, updated by a branch-free insertion (no data-dependent branch to
+/// mispredict; the compiler turns it into vector minimum, maximum and blends). A key is
+/// inserted after the keys equal to it, into all [`SMALL`] slots: slots past `cap` only ever
+/// receive keys not below the bound, so the first `cap` slots are exactly those of [`Cands`]
+/// given the same offers, and a key not below the bound (or an excluded one, offered as `+∞`)
+/// leaves them unchanged — which is what lets a whole lane group be offered without a branch per
+/// key.
+#[derive(Clone, Copy)]
+struct Small {
+    keys: [f64; SMALL],
+    /// Indices, as wide as the keys so that key comparisons can select them lane by lane.
+    ids: [u64; SMALL],
+    /// `cap − 1`.
+    last: usize,
+}
+
+impl Small {
+    fn new(cap: usize) -> Small {
+        debug_assert!((1..=SMALL).contains(&cap));
+        Small {
+            keys: [f64::INFINITY; SMALL],
+            ids: [u64::from(u32::MAX); SMALL],
+            last: cap - 1,
+        }
+    }
+
+    /// Branch-free sorted insertion: slot `p` becomes `max(keys[p − 1], min(keys[p], key))`
+    /// (written as comparisons, which is the same for the non-NaN keys here), its index
+    /// following the key it took.
+    #[inline(always)]
+    fn insert(&mut self, key: f64, j: u64) {
+        let mut nk = [0.0; SMALL];
+        let mut ni = [0u64; SMALL];
+        for p in 0..SMALL {
+            let (pk, pi) = if p == 0 {
+                (f64::NEG_INFINITY, 0)
+            } else {
+                (self.keys[p - 1], self.ids[p - 1])
+            };
+            let (ck, ci) = (self.keys[p], self.ids[p]);
+            let above = ck > key;
+            let (lk, li) = if above { (key, j) } else { (ck, ci) };
+            let shift = pk > key;
+            nk[p] = if shift { pk } else { lk };
+            ni[p] = if shift { pi } else { li };
+        }
+        self.keys = nk;
+        self.ids = ni;
+    }
+}
+
+impl Best for Small {
+    #[inline(always)]
+    fn bound(&self) -> f64 {
+        self.keys[self.last]
+    }
+    #[inline(always)]
+    fn offer(&mut self, keys: &[f64; LANES], ids: &[u32], skip: u32) {
+        for (&key, &j) in keys.iter().zip(ids) {
+            let key = if j == skip { f64::INFINITY } else { key };
+            self.insert(key, u64::from(j));
+        }
+    }
+    fn collect(&self, out: &mut Vec<(f64, u32)>) {
+        out.extend(
+            self.keys[..=self.last]
+                .iter()
+                .zip(&self.ids)
+                .map(|(&k, &j)| (k, j as u32)),
+        );
+    }
+    #[inline(always)]
+    fn write<const CHEB: bool>(&self, dist: &mut [f64], index: &mut [u32]) {
+        for ((d, i), (&k, &j)) in dist
+            .iter_mut()
+            .zip(index.iter_mut())
+            .zip(self.keys.iter().zip(&self.ids))
+        {
+            *d = key_to_dist::<CHEB>(k);
+            *i = j as u32;
+        }
     }
 }
 
@@ -295,7 +445,7 @@ impl<const D: usize, const CHEB: bool> Query<'_, D, CHEB> {
 
     /// Keys of the points of leaf `leaf`, offered to the candidate list.
     #[inline(always)]
-    fn scan_leaf(&self, c: &mut Cands, leaf: usize) {
+    fn scan_leaf<B: Best>(&self, c: &mut B, leaf: usize) {
         let t = self.tree;
         let w = t.width;
         let block = &t.slots[leaf * w * D..(leaf + 1) * w * D];
@@ -316,11 +466,7 @@ impl<const D: usize, const CHEB: bool> Query<'_, D, CHEB> {
             if keys.iter().all(|&k| k >= bound) {
                 continue;
             }
-            for (&key, &j) in keys.iter().zip(ids) {
-                if key < c.bound() && j != self.skip {
-                    c.insert(key, j);
-                }
-            }
+            c.offer(&keys, ids, self.skip);
         }
     }
 
@@ -328,9 +474,8 @@ impl<const D: usize, const CHEB: bool> Query<'_, D, CHEB> {
     /// inlined into the caller's vectorised kernel): children in increasing box key, each only
     /// while its box key is below the current `cap`-th candidate key.
     #[inline(always)]
-    fn search(&self, c: &mut Cands) {
+    fn search<B: Best>(&self, c: &mut B, stack: &mut [Pending; STACK]) {
         let t = self.tree;
-        let mut stack = [Pending::default(); STACK];
         stack[0] = Pending {
             key: 0.0,
             node: 0,
@@ -403,20 +548,89 @@ struct Pending {
 /// (`levels ≤ 32` for at most `2³²` points).
 const STACK: usize = 40;
 
-/// The queries of one parallel block, run as a [`Kernel`] (compiled for AVX2 when the CPU has
-/// it; the same operations in the same order, so the same bits).
-struct Block<'a, 'c, const D: usize, const CHEB: bool> {
+/// One search answered for every query: the tree searched, the exclusion, the list length.
+struct Target<'a, 'c, const D: usize> {
     tree: &'a Tree<D>,
-    qtree: &'a Tree<D>,
     ctx: &'a Ctx<'c>,
-    own: Option<&'a [usize]>,
-    /// Excluded index per query in tree order (empty: none).
-    skips: &'a [u32],
+    /// Excluded reference index per query in query-tree order, skipped during the search
+    /// (`None`: the exclusion, if any, is applied by [`Ctx::emit`] to `ctx.want` candidates).
+    skips: Option<&'a [u32]>,
+    /// Candidates kept per query: `ctx.width` with `skips`, else `ctx.want`.
     cap: usize,
+    /// Offset of this target's output in a row of the block's buffers.
+    offset: usize,
+}
+
+/// The queries of one parallel block, run as a [`Kernel`] (compiled for AVX2 when the CPU has
+/// it; the same operations in the same order, so the same bits). Every query is answered for
+/// every target in turn, and its rows are written at the target's offset of the block's rows
+/// (`stride` values per query).
+struct Block<'a, 'c, const D: usize, const CHEB: bool> {
+    qtree: &'a Tree<D>,
+    targets: &'a [Target<'a, 'c, D>],
     /// Tree position of the block's first query.
     start: usize,
+    stride: usize,
     dist: &'a mut [f64],
     index: &'a mut [u32],
+}
+
+impl<const D: usize, const CHEB: bool> Block<'_, '_, D, CHEB> {
+    /// Answers query `t` (tree position; block row `r`) for `target` with the list `c` (empty).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn answer<B: Best>(
+        &mut self,
+        target: &Target<'_, '_, D>,
+        c: &mut B,
+        stack: &mut [Pending; STACK],
+        cand: &mut Vec<(f64, u32)>,
+        t: usize,
+        r: usize,
+    ) {
+        let query = Query::<D, CHEB> {
+            tree: target.tree,
+            q: self.qtree.point(t),
+            skip: target.skips.map_or(u32::MAX, |s| s[t]),
+        };
+        query.search(c, stack);
+        let w = target.ctx.width;
+        let at = r * self.stride + target.offset;
+        let drow = &mut self.dist[at..at + w];
+        let irow = &mut self.index[at..at + w];
+        // Rounding in sqrt can tie distinct keys: ties are ordered by index like the brute
+        // force (rows are almost always in order already).
+        let ordered = |x: &(f64, u32), y: &(f64, u32)| x.0 < y.0 || (x.0 == y.0 && x.1 <= y.1);
+        if target.cap == w {
+            // The list is the row (self excluded during the search, or no exclusion): written
+            // directly from the list's own storage.
+            c.write::<CHEB>(drow, irow);
+            let sorted = (1..w).all(|s| ordered(&(drow[s - 1], irow[s - 1]), &(drow[s], irow[s])));
+            if !sorted {
+                cand.clear();
+                cand.extend(drow.iter().copied().zip(irow.iter().copied()));
+                cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                for (s, &(dd, j)) in cand.iter().enumerate() {
+                    drow[s] = dd;
+                    irow[s] = j;
+                }
+            }
+        } else {
+            cand.clear();
+            c.collect(cand);
+            if !CHEB {
+                for x in cand.iter_mut() {
+                    x.0 = x.0.sqrt();
+                }
+            }
+            if !cand.is_sorted_by(ordered) {
+                cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            }
+            target
+                .ctx
+                .emit(self.qtree.idx[t] as usize, cand, drow, irow);
+        }
+    }
 }
 
 impl<const D: usize, const CHEB: bool> Kernel for Block<'_, '_, D, CHEB> {
@@ -433,40 +647,90 @@ impl<const D: usize, const CHEB: bool> Kernel for Block<'_, '_, D, CHEB> {
         self.run();
     }
     #[inline(always)]
-    fn run(self) {
-        let w = self.ctx.width;
-        let rows = self.dist.len() / w;
-        let mut c = Cands::new(self.cap);
-        let mut cand: Vec<(f64, u32)> = Vec::with_capacity(self.cap);
-        for r in 0..rows {
-            let t = self.start + r;
-            let qi = self.qtree.idx[t] as usize;
-            let query = Query::<D, CHEB> {
-                tree: self.tree,
-                q: self.qtree.point(t),
-                skip: self.skips.get(t).copied().unwrap_or(u32::MAX),
-            };
-            c.reset();
-            query.search(&mut c);
-            cand.clear();
-            cand.extend(
-                c.items
-                    .iter()
-                    .map(|&(key, j)| (if CHEB { key } else { key.sqrt() }, j)),
-            );
-            // Rounding in sqrt can tie distinct keys: order ties by index like the brute force.
-            cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-            let drow = &mut self.dist[r * w..(r + 1) * w];
-            let irow = &mut self.index[r * w..(r + 1) * w];
-            if self.own.is_some() {
-                for (t, &(dd, j)) in cand.iter().enumerate() {
-                    drow[t] = dd;
-                    irow[t] = j;
+    fn run(mut self) {
+        let rows = self.dist.len() / self.stride;
+        let targets = self.targets;
+        let mut cand: Vec<(f64, u32)> = Vec::with_capacity(targets.iter().map(|g| g.cap).sum());
+        let mut stack = [Pending::default(); STACK];
+        // One target after the other over the block's queries: each pass works in one tree
+        // (in high dimension the leaves near a block's queries fill the cache).
+        for g in targets {
+            if D <= SMALL_MAX_DIM && g.cap <= SMALL {
+                for r in 0..rows {
+                    let mut s = Small::new(g.cap);
+                    self.answer(g, &mut s, &mut stack, &mut cand, self.start + r, r);
                 }
             } else {
-                self.ctx.emit(qi, &cand, drow, irow);
+                let mut c = Cands::new(g.cap);
+                for r in 0..rows {
+                    c.reset();
+                    self.answer(g, &mut c, &mut stack, &mut cand, self.start + r, r);
+                }
             }
         }
+    }
+}
+
+/// Answers every query of `qtree` for every target, in the tree's order and in parallel blocks,
+/// and returns the lists of the targets: one buffer, rows in the tree's order. Progress is
+/// reported to the first target's context (its `total` counts the rows of all targets).
+fn answer_all<const D: usize, const CHEB: bool>(
+    qtree: &Tree<D>,
+    targets: &[Target<'_, '_, D>],
+) -> Vec<NeighborLists> {
+    let ctx = targets[0].ctx;
+    let stride: usize = targets.iter().map(|g| g.ctx.width).sum();
+    let nq = qtree.idx.len();
+    let mut tmp_d = vec![0.0; nq * stride];
+    let mut tmp_i = vec![0u32; nq * stride];
+    tmp_d
+        .par_chunks_mut(BLOCK * stride)
+        .zip(tmp_i.par_chunks_mut(BLOCK * stride))
+        .enumerate()
+        .for_each(|(b, (dchunk, ichunk))| {
+            if ctx.stopped() {
+                return;
+            }
+            let rows = dchunk.len() / stride;
+            vectorized(Block::<D, CHEB> {
+                qtree,
+                targets,
+                start: b * BLOCK,
+                stride,
+                dist: dchunk,
+                index: ichunk,
+            });
+            ctx.finished(rows * targets.len());
+        });
+    let mut pos = vec![0u32; nq];
+    for (t, &qi) in qtree.idx.iter().enumerate() {
+        pos[qi as usize] = t as u32;
+    }
+    let order = Arc::new(RowOrder {
+        row_of: pos,
+        query_of: qtree.idx.clone(),
+    });
+    let (dist, index) = (Arc::new(tmp_d), Arc::new(tmp_i));
+    targets
+        .iter()
+        .map(|g| NeighborLists {
+            width: g.ctx.width,
+            len: nq,
+            stride,
+            offset: g.offset,
+            dist: Arc::clone(&dist),
+            index: Arc::clone(&index),
+            order: Some(Arc::clone(&order)),
+        })
+        .collect()
+}
+
+/// The list length of a search: with an excluded index it is skipped during the search and
+/// needs no slot.
+fn cap_of(ctx: &Ctx<'_>) -> usize {
+    match ctx.exclude {
+        Exclude::Index(_) => ctx.width,
+        _ => ctx.want,
     }
 }
 
@@ -474,76 +738,92 @@ fn run<const D: usize, const CHEB: bool>(
     reference: Points<'_>,
     queries: Points<'_>,
     ctx: &Ctx<'_>,
-    dist: &mut [f64],
-    index: &mut [u32],
-) -> Result<()> {
-    let tree = Tree::<D>::new(reference);
-    let w = ctx.width;
-    // An excluded index is skipped during the search and needs no slot.
-    let own = match ctx.exclude {
-        Exclude::Index(ix) => Some(ix),
-        _ => None,
-    };
-    let cap = if own.is_some() { w } else { ctx.want };
+) -> Result<NeighborLists> {
+    let cap = cap_of(ctx);
     if cap == 0 {
-        return Ok(());
+        return Ok(NeighborLists::in_order(0, Vec::new(), Vec::new()));
     }
     // Queries are answered in tree order (of the reference when the queries are the reference
     // sample, else of a tree built on the queries), their coordinates read from that tree's
     // column storage: consecutive queries are close, so they walk the same cells while those
-    // are in cache. Results are gathered back afterwards.
+    // are in cache. The lists keep that row order (see `NeighborLists`).
     let same = std::ptr::eq(queries.data(), reference.data());
-    let qtree_own;
-    let qtree = if same {
-        &tree
+    let (tree, qtree_own) = if same {
+        (Tree::<D>::new(reference), None)
     } else {
-        qtree_own = Tree::<D>::new(queries);
-        &qtree_own
+        let (t, q) = rayon::join(|| Tree::<D>::new(reference), || Tree::<D>::new(queries));
+        (t, Some(q))
     };
-    let nq = qtree.idx.len();
+    let qtree = qtree_own.as_ref().unwrap_or(&tree);
     // The excluded reference index of each query, in query-tree order (gathered here in one
     // pass rather than one cache miss per query inside the search).
-    let skips: Vec<u32> = match own {
-        Some(ix) => qtree.idx.iter().map(|&qi| ix[qi as usize] as u32).collect(),
-        None => Vec::new(),
+    let skips: Option<Vec<u32>> = match ctx.exclude {
+        Exclude::Index(ix) => Some(qtree.idx.iter().map(|&qi| ix[qi as usize] as u32).collect()),
+        _ => None,
     };
-    let mut tmp_d = vec![0.0; nq * w];
-    let mut tmp_i = vec![0u32; nq * w];
-    tmp_d
-        .par_chunks_mut(BLOCK * w)
-        .zip(tmp_i.par_chunks_mut(BLOCK * w))
-        .enumerate()
-        .for_each(|(b, (dchunk, ichunk))| {
-            if ctx.stopped() {
-                return;
+    let target = Target {
+        tree: &tree,
+        ctx,
+        skips: skips.as_deref(),
+        cap,
+        offset: 0,
+    };
+    let mut lists = answer_all::<D, CHEB>(qtree, &[target]);
+    Ok(lists.swap_remove(0))
+}
+
+/// Both searches of the KL estimators (see [`super::k_nearest_pair`]): the tree of `x` is built
+/// once, serves as the reference of the `x → x` search and orders the queries of both.
+fn run_pair<const D: usize, const CHEB: bool>(
+    x: Points<'_>,
+    y: Points<'_>,
+    cx: &Ctx<'_>,
+    cy: &Ctx<'_>,
+) -> Result<(NeighborLists, NeighborLists)> {
+    let (tx, ty) = rayon::join(|| Tree::<D>::new(x), || Tree::<D>::new(y));
+    // x → x excludes the query itself: in x's tree order, query t is reference point idx[t].
+    let targets = [
+        Target {
+            tree: &tx,
+            ctx: cx,
+            skips: Some(&tx.idx),
+            cap: cx.width,
+            offset: 0,
+        },
+        Target {
+            tree: &ty,
+            ctx: cy,
+            skips: None,
+            cap: cap_of(cy),
+            offset: cx.width,
+        },
+    ];
+    let mut lists = answer_all::<D, CHEB>(&tx, &targets);
+    let ly = lists.swap_remove(1);
+    let lx = lists.swap_remove(0);
+    Ok((lx, ly))
+}
+
+/// [`super::k_nearest_pair`] on the kd-tree: `cx` describes the `x → x` search (self excluded),
+/// `cy` the `x → y` one (no exclusion or [`Exclude::ZeroDistance`]).
+pub(crate) fn search_pair(
+    x: Points<'_>,
+    y: Points<'_>,
+    cx: &Ctx<'_>,
+    cy: &Ctx<'_>,
+) -> Result<(NeighborLists, NeighborLists)> {
+    macro_rules! dispatch {
+        ($($d:literal)*) => {
+            match x.dim() {
+                $($d => match cx.metric {
+                    Metric::Euclidean => run_pair::<$d, false>(x, y, cx, cy),
+                    Metric::Chebyshev => run_pair::<$d, true>(x, y, cx, cy),
+                },)*
+                _ => Ok((brute(x, x, cx)?, brute(y, x, cy)?)),
             }
-            let rows = dchunk.len() / w;
-            vectorized(Block::<D, CHEB> {
-                tree: &tree,
-                qtree,
-                ctx,
-                own,
-                skips: &skips,
-                cap,
-                start: b * BLOCK,
-                dist: dchunk,
-                index: ichunk,
-            });
-            ctx.finished(rows);
-        });
-    let mut pos = vec![0u32; nq];
-    for (t, &qi) in qtree.idx.iter().enumerate() {
-        pos[qi as usize] = t as u32;
+        };
     }
-    dist.par_chunks_mut(w)
-        .zip(index.par_chunks_mut(w))
-        .zip(&pos)
-        .for_each(|((drow, irow), &t)| {
-            let t = t as usize;
-            drow.copy_from_slice(&tmp_d[t * w..(t + 1) * w]);
-            irow.copy_from_slice(&tmp_i[t * w..(t + 1) * w]);
-        });
-    Ok(())
+    dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ use super::points::Points;
 use crate::error::{Error, Result};
 use std::fmt;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The largest dimension for which [`Backend::Auto`] uses the kd-tree (measured crossover).
@@ -171,34 +172,105 @@ pub enum Exclude<'a> {
     ZeroDistance,
 }
 
-/// Sorted neighbour lists: `width` entries per query, row-major.
-#[derive(Debug, Clone, PartialEq)]
+/// Sorted neighbour lists: `width` entries per query.
+///
+/// Internally the rows may be stored in another order than the queries' (the kd-tree stores
+/// them in its tree order, and the two lists of the KL estimators' paired search share one
+/// buffer), which saves a pass that would reorder them; the accessors hide this.
+#[derive(Debug, Clone)]
 pub struct NeighborLists {
     width: usize,
-    dist: Vec<f64>,
-    index: Vec<u32>,
+    len: usize,
+    /// Values per stored row (`≥ width`) and position of this list's entries in a row.
+    stride: usize,
+    offset: usize,
+    dist: Arc<Vec<f64>>,
+    index: Arc<Vec<u32>>,
+    /// The storage order (`None`: query order).
+    order: Option<Arc<RowOrder>>,
+}
+
+/// A storage order of the rows of [`NeighborLists`].
+#[derive(Debug)]
+pub(crate) struct RowOrder {
+    /// Stored row of each query.
+    pub(crate) row_of: Vec<u32>,
+    /// Query of each stored row.
+    pub(crate) query_of: Vec<u32>,
 }
 
 impl NeighborLists {
+    /// Lists stored row-major in query order.
+    pub(crate) fn in_order(width: usize, dist: Vec<f64>, index: Vec<u32>) -> NeighborLists {
+        NeighborLists {
+            width,
+            len: dist.len().checked_div(width).unwrap_or(0),
+            stride: width,
+            offset: 0,
+            dist: Arc::new(dist),
+            index: Arc::new(index),
+            order: None,
+        }
+    }
     /// Number of neighbours per query.
     pub fn width(&self) -> usize {
         self.width
     }
     /// Number of queries.
     pub fn len(&self) -> usize {
-        self.dist.len().checked_div(self.width).unwrap_or(0)
+        self.len
     }
     /// `true` if there are no queries.
     pub fn is_empty(&self) -> bool {
-        self.dist.is_empty()
+        self.len == 0
+    }
+    /// The stored row of query `q`.
+    #[inline]
+    pub(crate) fn row(&self, q: usize) -> usize {
+        assert!(q < self.len, "query {q} out of range");
+        self.order.as_ref().map_or(q, |o| o.row_of[q] as usize)
+    }
+    /// The query of every stored row, if the rows are not stored in query order.
+    pub(crate) fn query_of_rows(&self) -> Option<&[u32]> {
+        self.order.as_deref().map(|o| o.query_of.as_slice())
+    }
+    /// `true` if both lists store their rows in the same order.
+    pub(crate) fn same_order(&self, other: &NeighborLists) -> bool {
+        match (&self.order, &other.order) {
+            (None, None) => self.len == other.len,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+    /// Distances of stored row `row`.
+    #[inline]
+    pub(crate) fn dist_row(&self, row: usize) -> &[f64] {
+        let a = row * self.stride + self.offset;
+        &self.dist[a..a + self.width]
+    }
+    /// Indices of stored row `row`.
+    #[inline]
+    pub(crate) fn indices_row(&self, row: usize) -> &[u32] {
+        let a = row * self.stride + self.offset;
+        &self.index[a..a + self.width]
     }
     /// Distances of the neighbours of query `q`, increasing.
     pub fn dist(&self, q: usize) -> &[f64] {
-        &self.dist[q * self.width..(q + 1) * self.width]
+        self.dist_row(self.row(q))
     }
     /// Reference indices of the neighbours of query `q`, in the order of [`Self::dist`].
     pub fn indices(&self, q: usize) -> &[u32] {
-        &self.index[q * self.width..(q + 1) * self.width]
+        self.indices_row(self.row(q))
+    }
+}
+
+/// Equal lists: the same width, number of queries and rows (whatever the storage order).
+impl PartialEq for NeighborLists {
+    fn eq(&self, other: &Self) -> bool {
+        self.width == other.width
+            && self.len == other.len
+            && (0..self.len)
+                .all(|q| self.dist(q) == other.dist(q) && self.indices(q) == other.indices(q))
     }
 }
 
@@ -228,6 +300,53 @@ pub fn k_nearest(
     backend: Backend,
     progress: &ProgressFn<'_>,
 ) -> Result<NeighborLists> {
+    check(reference, queries, width, exclude)?;
+    // Ask for one more when something may be excluded.
+    let excluded = usize::from(!matches!(exclude, Exclude::None));
+    let want = width + excluded;
+    let nq = queries.len();
+    let ctx = Ctx {
+        width,
+        want,
+        exclude,
+        metric,
+        progress,
+        stop: AtomicBool::new(false),
+        done: AtomicUsize::new(0),
+        total: nq,
+    };
+    let lists = if use_tree(backend, reference.dim()) {
+        kdtree::search(reference, queries, &ctx)?
+    } else {
+        let mut dist = vec![0.0; nq * width];
+        let mut index = vec![0u32; nq * width];
+        brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
+        NeighborLists::in_order(width, dist, index)
+    };
+    if ctx.stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled {
+            stage: "neighbour search",
+        });
+    }
+    Ok(lists)
+}
+
+/// Whether `backend` searches in dimension `d` with the kd-tree.
+fn use_tree(backend: Backend, d: usize) -> bool {
+    match backend {
+        Backend::Auto => d <= KDTREE_MAX_DIM,
+        Backend::KdTree => d <= kdtree::MAX_DIM,
+        Backend::BruteForce => false,
+    }
+}
+
+/// The argument checks of [`k_nearest`].
+fn check(
+    reference: Points<'_>,
+    queries: Points<'_>,
+    width: usize,
+    exclude: Exclude<'_>,
+) -> Result<()> {
     let d = reference.dim();
     if d == 0 || d != queries.dim() {
         return Err(Error::InvalidParameter {
@@ -261,37 +380,67 @@ pub fn k_nearest(
             });
         }
     }
-    // Ask for one more when something may be excluded.
-    let want = width + excluded;
-    let nq = queries.len();
-    let mut dist = vec![0.0; nq * width];
-    let mut index = vec![0u32; nq * width];
-    let use_tree = match backend {
-        Backend::Auto => d <= KDTREE_MAX_DIM,
-        Backend::KdTree => d <= kdtree::MAX_DIM,
-        Backend::BruteForce => false,
-    };
-    let ctx = Ctx {
-        width,
-        want,
-        exclude,
+    Ok(())
+}
+
+/// The two searches of the KL estimators at once: for every point of `x`, its `wx` nearest
+/// other points of `x` (itself excluded) and its `wy` nearest points of `y` (excluding per
+/// `exclude_y`, [`Exclude::None`] or [`Exclude::ZeroDistance`]). The same lists as
+/// `k_nearest(x, x, wx, Exclude::Index(&(0..n)), ..)` and `k_nearest(y, x, wy, exclude_y, ..)`;
+/// with the kd-tree, the tree of `x` is built once (the reference of the first search and the
+/// query order of both) and every query runs both searches while its data are in cache.
+/// Progress is reported as one stage of `2n` rows.
+///
+/// # Errors
+/// As [`k_nearest`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn k_nearest_pair(
+    x: Points<'_>,
+    y: Points<'_>,
+    wx: usize,
+    wy: usize,
+    exclude_y: Exclude<'_>,
+    metric: Metric,
+    backend: Backend,
+    progress: &ProgressFn<'_>,
+) -> Result<(NeighborLists, NeighborLists)> {
+    let n = x.len();
+    let own: Vec<usize> = (0..n).collect();
+    let tree = use_tree(backend, x.dim());
+    if !tree || matches!(exclude_y, Exclude::Index(_)) {
+        let a = k_nearest(x, x, wx, Exclude::Index(&own), metric, backend, progress)?;
+        let b = k_nearest(y, x, wy, exclude_y, metric, backend, progress)?;
+        return Ok((a, b));
+    }
+    check(x, x, wx, Exclude::Index(&own))?;
+    check(y, x, wy, exclude_y)?;
+    let cx = Ctx {
+        width: wx,
+        want: wx + 1,
+        exclude: Exclude::Index(&own),
         metric,
         progress,
         stop: AtomicBool::new(false),
         done: AtomicUsize::new(0),
-        total: nq,
+        total: 2 * n,
     };
-    if use_tree {
-        kdtree::search(reference, queries, &ctx, &mut dist, &mut index)?;
-    } else {
-        brute::search(reference, queries, &ctx, &mut dist, &mut index)?;
-    }
-    if ctx.stop.load(Ordering::Relaxed) {
+    let cy = Ctx {
+        width: wy,
+        want: wy + usize::from(!matches!(exclude_y, Exclude::None)),
+        exclude: exclude_y,
+        metric,
+        progress,
+        stop: AtomicBool::new(false),
+        done: AtomicUsize::new(0),
+        total: n,
+    };
+    let lists = kdtree::search_pair(x, y, &cx, &cy)?;
+    if cx.stop.load(Ordering::Relaxed) {
         return Err(Error::Cancelled {
             stage: "neighbour search",
         });
     }
-    Ok(NeighborLists { width, dist, index })
+    Ok(lists)
 }
 
 /// Shared state of one search.
@@ -463,6 +612,58 @@ mod tests {
                             x.iter().zip(y).all(|(u, v)| u.to_bits() == v.to_bits()),
                             "d = {d} {metric} query {i}: {x:?} vs {y:?}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pair_search_gives_the_lists_of_two_searches() {
+        // Grids with many tied distances, duplicates within x and points of x repeated in y,
+        // lists of both list kinds (up to 8 candidates, and longer).
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for d in [1usize, 2, 3, 5] {
+            let n = 700;
+            let m = 500;
+            let x: Vec<f64> = (0..n * d)
+                .map(|_| f64::from(rng.random_range(0..9u8)) * 0.25)
+                .collect();
+            let mut y: Vec<f64> = (0..m * d)
+                .map(|_| f64::from(rng.random_range(0..9u8)) * 0.25 + 0.125)
+                .collect();
+            y[..10 * d].copy_from_slice(&x[..10 * d]);
+            let (xp, yp) = (Points::new(&x, d), Points::new(&y, d));
+            let own: Vec<usize> = (0..n).collect();
+            for metric in [Metric::Euclidean, Metric::Chebyshev] {
+                for (wx, wy) in [(5usize, 5usize), (7, 3), (1, 1), (12, 20)] {
+                    for ey in [Exclude::None, Exclude::ZeroDistance] {
+                        let (a, b) = k_nearest_pair(
+                            xp,
+                            yp,
+                            wx,
+                            wy,
+                            ey,
+                            metric,
+                            Backend::KdTree,
+                            &no_progress,
+                        )
+                        .unwrap();
+                        let run = |r, w, ex, backend| {
+                            k_nearest(r, xp, w, ex, metric, backend, &no_progress).unwrap()
+                        };
+                        let a1 = run(xp, wx, Exclude::Index(&own), Backend::KdTree);
+                        let b1 = run(yp, wy, ey, Backend::KdTree);
+                        assert_eq!(a, a1, "d = {d} {metric} x");
+                        assert_eq!(b, b1, "d = {d} {metric} y");
+                        let a2 = run(xp, wx, Exclude::Index(&own), Backend::BruteForce);
+                        let b2 = run(yp, wy, ey, Backend::BruteForce);
+                        let bits = |v: &[f64]| v.iter().map(|z| z.to_bits()).collect::<Vec<_>>();
+                        for i in 0..n {
+                            assert_eq!(bits(a.dist(i)), bits(a2.dist(i)), "d = {d} {metric} {i}");
+                            assert_eq!(bits(b.dist(i)), bits(b2.dist(i)), "d = {d} {metric} {i}");
+                            assert!(!a.indices(i).contains(&(i as u32)));
+                        }
                     }
                 }
             }
