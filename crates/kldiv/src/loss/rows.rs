@@ -581,26 +581,8 @@ fn stats<T: Real, E: Encoding, const F: bool>(
             return Err(first_bad::<T, E>(&s[i0..], &t[i0..], i0));
         }
         let b = c0 / BLK;
-        // A new maximum: the sums so far are rescaled to it (they are exactly 0 while the
-        // running maximum is −∞).
-        if bs > ms {
-            if ms > T::NEG_INFINITY {
-                let f = ((ms.to_f64() - bs.to_f64()) * it).exp();
-                ss.scale(f);
-                us.scale(f);
-            }
-            ms = bs;
-            rec_s.push(b, ms);
-        }
-        if bt > mt {
-            if mt > T::NEG_INFINITY {
-                let f = ((mt.to_f64() - bt.to_f64()) * it).exp();
-                st.scale(f);
-                ut.scale(f);
-            }
-            mt = bt;
-            rec_t.push(b, mt);
-        }
+        raise(&mut ms, bs, it, [&mut ss, &mut us], &mut rec_s, b);
+        raise(&mut mt, bt, it, [&mut st, &mut ut], &mut rec_t, b);
         let (am, bm) = (shift(ms), shift(mt));
         blocks::<T, E>(
             cs,
@@ -710,6 +692,30 @@ fn weighted_diff_again<T: Real, E: Encoding, const F: bool>(
         }
     });
     acc.total()
+}
+
+/// Raises the running maximum `m` of one side to the chunk maximum `c` (starting at block
+/// `b`) if it is larger: the sums so far are rescaled by `e^{(m − c)/T}` (they are exactly 0
+/// while `m = −∞`) and the change is recorded.
+#[inline(always)]
+fn raise<T: Real>(
+    m: &mut T,
+    c: T,
+    it: f64,
+    sums: [&mut LaneAcc; 2],
+    rec: &mut Shifts<T>,
+    b: usize,
+) {
+    if c > *m {
+        if *m > T::NEG_INFINITY {
+            let f = ((m.to_f64() - c.to_f64()) * it).exp();
+            for acc in sums {
+                acc.scale(f);
+            }
+        }
+        *m = c;
+        rec.push(b, c);
+    }
 }
 
 /// A KL computed by cancellation can come out a few ulp below zero; it is `≥ 0`.
