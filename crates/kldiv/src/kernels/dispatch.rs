@@ -16,19 +16,7 @@ use super::{Affine, Partial, lanes};
 use crate::real::Element;
 
 #[cfg(target_arch = "x86_64")]
-#[inline]
-fn has_avx2() -> bool {
-    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-}
-
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn has_avx512() -> bool {
-    has_avx2()
-        && std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512vl")
-}
+use super::vectorized::{has_avx2, has_avx512};
 
 macro_rules! dispatched {
     ($name:ident, $avx512:ident, $avx2:ident, $any:ident, ($($arg:ident : $ty:ty),*), $body:expr) => {
